@@ -1,0 +1,77 @@
+"""One function per audit event type (STYLE.md habit 6). Services call these inside their
+transaction, so an event is recorded exactly when the change it describes is committed."""
+
+from django.db import models
+
+from dangjian.accounts.models import AuditAction, AuditEntry
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _record(*, action: str, actor=None, request=None, obj: models.Model | None = None,
+            actor_label: str = "", **detail) -> AuditEntry:
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    entry = AuditEntry(
+        action=action,
+        actor=actor,
+        actor_label=actor_label or (actor.get_username() if actor else ""),
+        source_ip=_client_ip(request),
+        detail=detail,
+    )
+    if obj is not None:
+        entry.object_type = obj._meta.label
+        entry.object_id = str(obj.pk)
+        entry.object_repr = str(obj)[:200]
+    entry.save()
+    return entry
+
+
+def record_login(*, user, request) -> AuditEntry:
+    return _record(action=AuditAction.LOGIN, actor=user, request=request)
+
+
+def record_logout(*, user, request) -> AuditEntry:
+    return _record(action=AuditAction.LOGOUT, actor=user, request=request)
+
+
+def record_login_failed(*, username: str, request) -> AuditEntry:
+    return _record(action=AuditAction.LOGIN_FAILED, actor_label=username[:150], request=request)
+
+
+def record_lockout(*, username: str, request) -> AuditEntry:
+    return _record(action=AuditAction.LOCKOUT, actor_label=username[:150], request=request)
+
+
+def record_role_granted(*, actor, assignment, request=None) -> AuditEntry:
+    return _record(action=AuditAction.ROLE_GRANTED, actor=actor, request=request, obj=assignment,
+                   user=assignment.user.get_username(), role=assignment.role, scope=str(assignment.scope))
+
+
+def record_role_revoked(*, actor, assignment, request=None) -> AuditEntry:
+    return _record(action=AuditAction.ROLE_REVOKED, actor=actor, request=request, obj=assignment,
+                   user=assignment.user.get_username(), role=assignment.role, scope=str(assignment.scope))
+
+
+def record_token_issued(*, actor, token, request=None) -> AuditEntry:
+    return _record(action=AuditAction.TOKEN_ISSUED, actor=actor, request=request, obj=token,
+                   user=token.user.get_username())
+
+
+def record_token_revoked(*, actor, token, request=None) -> AuditEntry:
+    return _record(action=AuditAction.TOKEN_REVOKED, actor=actor, request=request, obj=token,
+                   user=token.user.get_username())
+
+
+def record_export(*, actor, what: str, rows: int, request=None, **filters) -> AuditEntry:
+    return _record(action=AuditAction.EXPORT, actor=actor, request=request, what=what, rows=rows,
+                   filters={k: str(v) for k, v in filters.items()})
+
+
+def record_change(*, actor, action: str, obj, request=None, **detail) -> AuditEntry:
+    """Create, update, move or delete of a record in the two trees or the unit list."""
+    return _record(action=action, actor=actor, request=request, obj=obj, **detail)

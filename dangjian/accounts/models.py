@@ -1,0 +1,179 @@
+"""Users, their role assignments (role + scope), API tokens and the append-only audit log."""
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.organizations.models import Area, PartyOrganization
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see and do comes from their RoleAssignments."""
+
+    display_name = models.CharField(_("姓名"), max_length=40, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.display_name or self.username
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("市级管理员")
+    AREA_ADMIN = "area_admin", _("区域管理员")
+    ORG_ADMIN = "org_admin", _("党组织管理员")
+    LEADER = "leader", _("领导（只读）")
+
+
+# Roles that may change records in their scope; a leader only reads.
+WRITING_ROLES = frozenset({Role.CITY_ADMIN, Role.AREA_ADMIN, Role.ORG_ADMIN})
+
+
+class RoleAssignment(models.Model):
+    """Gives a user a role over an Area subtree or a PartyOrganization subtree (never both)."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("管辖区域"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organization = models.ForeignKey(
+        PartyOrganization, verbose_name=_("管辖党组织"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("授权时间"), default=timezone.now)
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        ordering = ["user_id", "role", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(area__isnull=False, organization__isnull=True)
+                           | models.Q(area__isnull=True, organization__isnull=False)),
+                name="roleassignment_exactly_one_scope",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.scope}"
+
+    @property
+    def scope(self):
+        return self.area or self.organization
+
+    def clean(self):
+        if (self.area_id is None) == (self.organization_id is None):
+            raise ValidationError(_("角色必须指定且只能指定一个管辖范围：一个区域或一个党组织。"))
+        if self.role == Role.CITY_ADMIN and (self.area is None or self.area.level != "city"):
+            raise ValidationError(_("市级管理员的管辖范围必须是市。"))
+        if self.role == Role.AREA_ADMIN and self.area_id is None:
+            raise ValidationError(_("区域管理员的管辖范围必须是区域（区、街道或社区）。"))
+        if self.role == Role.ORG_ADMIN and self.organization_id is None:
+            raise ValidationError(_("党组织管理员的管辖范围必须是党组织。"))
+
+
+class ApiToken(models.Model):
+    """A bearer token an administrator issues to a user for an integration.
+
+    Only a SHA-256 of the secret is stored; the secret is shown once when issued.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=80)
+    prefix = models.CharField(_("令牌前缀"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("签发时间"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("签发人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at", "id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("登录")
+    LOGOUT = "logout", _("退出")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKOUT = "lockout", _("账号锁定")
+    ROLE_GRANTED = "role_granted", _("授予角色")
+    ROLE_REVOKED = "role_revoked", _("撤销角色")
+    TOKEN_ISSUED = "token_issued", _("签发令牌")
+    TOKEN_REVOKED = "token_revoked", _("吊销令牌")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    REVEAL = "reveal", _("查看个人信息")
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    MOVE = "move", _("移动")
+    DELETE = "delete", _("删除")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计日志不可修改。")
+
+    def delete(self):
+        raise PermissionError("审计日志不可删除。")
+
+
+class AuditEntry(models.Model):
+    """One security-relevant event. Append-only: the application never updates or deletes it."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("操作账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices, db_index=True)
+    source_ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计日志不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志不可删除。")

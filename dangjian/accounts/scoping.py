@@ -1,0 +1,181 @@
+"""The single place that narrows querysets to what an actor may see or change.
+
+A RoleAssignment grants a role over an Area subtree or a PartyOrganization subtree. Every
+scoped model names its anchors as class attributes:
+
+* ``scope_area_path`` — lookup prefix from the model to an ``Area`` ("" for Area itself,
+  "area__" for a model with an ``area`` foreign key);
+* ``scope_organization_path`` — lookup prefix to a ``PartyOrganization`` ("" for the
+  organization itself). It may cross a reverse relation (a Unit is reached through the
+  organizations located in it); it is then applied as an ``IN`` subquery so rows never repeat.
+
+Because both trees are materialized paths, "under X" is ``path__startswith=X.path``: an
+indexed prefix range. Selectors, the admin, pages and the API all call :func:`narrow`.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Model, Q, QuerySet
+
+from dangjian.accounts.models import WRITING_ROLES, Role, RoleAssignment
+
+_CACHE_ATTR = "_dangjian_grants"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    area_path: str | None
+    organization_path: str | None
+    scope_pk: int
+    scope_label: str
+
+    @property
+    def may_write(self) -> bool:
+        return self.role in WRITING_ROLES
+
+
+def grants_for(actor) -> list[Grant]:
+    """The actor's grants, loaded once per request (cached on the user object)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return []
+    cached = getattr(actor, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    grants = [
+        Grant(
+            role=assignment.role,
+            area_path=assignment.area.path if assignment.area_id else None,
+            organization_path=assignment.organization.path if assignment.organization_id else None,
+            scope_pk=assignment.area_id or assignment.organization_id,
+            scope_label=str(assignment.scope),
+        )
+        for assignment in RoleAssignment.objects.filter(user=actor).select_related("area", "organization")
+    ]
+    setattr(actor, _CACHE_ATTR, grants)
+    return grants
+
+
+def forget_grants(actor) -> None:
+    """Drop the cached grants after the actor's roles change."""
+    if actor is not None and hasattr(actor, _CACHE_ATTR):
+        delattr(actor, _CACHE_ATTR)
+
+
+def is_superuser(actor) -> bool:
+    return bool(actor is not None and getattr(actor, "is_superuser", False) and actor.is_active)
+
+
+def has_any_role(actor) -> bool:
+    return is_superuser(actor) or bool(grants_for(actor))
+
+
+def may_write_anything(actor) -> bool:
+    return is_superuser(actor) or any(grant.may_write for grant in grants_for(actor))
+
+
+def is_city_admin(actor) -> bool:
+    return is_superuser(actor) or any(grant.role == Role.CITY_ADMIN for grant in grants_for(actor))
+
+
+def scope_condition(actor, model: type[Model], *, write: bool = False) -> Q | None:
+    """A Q narrowing ``model`` to the actor's scope; None means unrestricted."""
+    if is_superuser(actor):
+        return None
+    area_prefix = getattr(model, "scope_area_path", None)
+    organization_prefix = getattr(model, "scope_organization_path", None)
+    if area_prefix is None and organization_prefix is None:
+        raise TypeError(f"{model.__name__} declares no scope anchor (scope_area_path / scope_organization_path)")
+
+    condition = Q(pk__in=[])
+    organization_paths = []
+    for grant in grants_for(actor):
+        if write and not grant.may_write:
+            continue
+        if grant.area_path is not None and area_prefix is not None:
+            condition |= Q(**{f"{area_prefix}path__startswith": grant.area_path})
+        if grant.organization_path is not None and organization_prefix is not None:
+            organization_paths.append(grant.organization_path)
+
+    if organization_paths:
+        organization_q = Q()
+        for path in organization_paths:
+            organization_q |= Q(**{f"{organization_prefix}path__startswith": path})
+        organization_q = Q(pk__in=[]) | organization_q
+        if organization_prefix and _crosses_to_many(model, organization_prefix):
+            # Reached through a relation that may repeat rows: apply as a subquery.
+            condition |= Q(pk__in=model._base_manager.filter(organization_q).values("pk"))
+        else:
+            condition |= organization_q
+    return condition
+
+
+def _crosses_to_many(model: type[Model], prefix: str) -> bool:
+    """Does the lookup ``prefix`` cross a reverse or many-to-many relation anywhere?"""
+    for field_name in prefix.strip("_").split("__"):
+        field = model._meta.get_field(field_name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model
+    return False
+
+
+def narrow(actor, queryset: QuerySet, *, write: bool = False) -> QuerySet:
+    """Restrict ``queryset`` to the rows the actor may see (or, with ``write``, change)."""
+    condition = scope_condition(actor, queryset.model, write=write)
+    if condition is None:
+        return queryset
+    return queryset.filter(condition)
+
+
+def can_see(actor, obj: Model) -> bool:
+    return narrow(actor, type(obj)._base_manager.filter(pk=obj.pk)).exists()
+
+
+def can_write(actor, obj: Model) -> bool:
+    return narrow(actor, type(obj)._base_manager.filter(pk=obj.pk), write=True).exists()
+
+
+def is_scope_root(actor, obj: Model) -> bool:
+    """True when ``obj`` is the root node of one of the actor's own grants.
+
+    Nobody moves or deletes the root of their own scope: that needs someone above them.
+    """
+    if is_superuser(actor):
+        return False
+    path = getattr(obj, "path", None)
+    return any(path in (grant.area_path, grant.organization_path) for grant in grants_for(actor))
+
+
+@dataclass
+class Scope:
+    """What a metric or a rule computes over: the actor's visible records, optionally
+    focused on one area subtree (the dashboard's drill-down)."""
+
+    actor: object
+    focus_area: object | None = None
+
+    def _focus(self, queryset: QuerySet, area_prefix: str) -> QuerySet:
+        queryset = narrow(self.actor, queryset)
+        if self.focus_area is not None:
+            queryset = queryset.filter(**{f"{area_prefix}path__startswith": self.focus_area.path})
+        return queryset
+
+    def areas(self) -> QuerySet:
+        from dangjian.organizations.models import Area
+
+        return self._focus(Area.objects.all(), "")
+
+    def organizations(self) -> QuerySet:
+        from dangjian.organizations.models import PartyOrganization
+
+        return self._focus(PartyOrganization.objects.all(), "area__")
+
+    def units(self) -> QuerySet:
+        from dangjian.organizations.models import Unit
+
+        return self._focus(Unit.objects.all(), "area__")
+
+    def narrow(self, queryset: QuerySet, area_prefix: str) -> QuerySet:
+        """Any other app's queryset narrowed to this scope through its area anchor."""
+        return self._focus(queryset, area_prefix)

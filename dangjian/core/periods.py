@@ -1,0 +1,44 @@
+"""Reporting periods (month, quarter, year) used by metrics, the dashboard and assessment."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # "month" | "quarter" | "year"
+    start: datetime.date
+    end: datetime.date  # inclusive
+
+    @classmethod
+    def containing(cls, day: datetime.date, kind: str = "year") -> "Period":
+        if kind == "month":
+            start = day.replace(day=1)
+            end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        elif kind == "quarter":
+            first_month = 3 * ((day.month - 1) // 3) + 1
+            start = day.replace(month=first_month, day=1)
+            end = (start + datetime.timedelta(days=95)).replace(day=1) - datetime.timedelta(days=1)
+        elif kind == "year":
+            start = datetime.date(day.year, 1, 1)
+            end = datetime.date(day.year, 12, 31)
+        else:
+            raise ValueError(f"unknown period kind {kind!r}")
+        return cls(kind=kind, start=start, end=end)
+
+    @classmethod
+    def current(cls, kind: str = "year") -> "Period":
+        return cls.containing(timezone.localdate(), kind)
+
+    def previous(self) -> "Period":
+        return Period.containing(self.start - datetime.timedelta(days=1), self.kind)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return f"{self.start.year}年{self.start.month}月"
+        if self.kind == "quarter":
+            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
+        return f"{self.start.year}年"

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from dangjian.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.dashboard, name="index"),
+]
