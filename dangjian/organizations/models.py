@@ -133,17 +133,17 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        if self.sector == Sector.SOCIAL_ORGANIZATION and not self.social_org_type:
-            raise ValidationError({"social_org_type": _("社会组织须选择类型（社会团体、民办非企业单位或基金会）。")})
-        if self.sector != Sector.SOCIAL_ORGANIZATION and self.social_org_type:
-            raise ValidationError({"social_org_type": _("只有社会组织才有社会组织类型。")})
-
     def save(self, *args, **kwargs):
         self.name_pinyin = full_pinyin(self.name)
         if not self.credit_code:
             self.credit_code = None  # unique allows many NULLs, not many ''
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.sector == Sector.SOCIAL_ORGANIZATION and not self.social_org_type:
+            raise ValidationError({"social_org_type": _("社会组织须选择类型（社会团体、民办非企业单位或基金会）。")})
+        if self.sector != Sector.SOCIAL_ORGANIZATION and self.social_org_type:
+            raise ValidationError({"social_org_type": _("只有社会组织才有社会组织类型。")})
 
 
 class PartyOrganization(MP_Node):

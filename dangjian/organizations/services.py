@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from dangjian.accounts import audit, scoping
@@ -161,7 +162,7 @@ def _check_organization_fields(*, actor, area: Area, unit: Unit | None, founded_
         raise ValidationError({"area": "所选区域不存在或不在您的管辖范围内。"})
     if unit is not None and not scoping.can_see(actor, unit) and not scoping.can_see(actor, unit.area):
         raise ValidationError({"unit": "所选单位不存在或不在您的管辖范围内。"})
-    if founded_on and founded_on > datetime.date.today():
+    if founded_on and founded_on > timezone.localdate():
         raise ValidationError({"founded_on": "成立日期不能晚于今天。"})
     if founded_on and term_started_on and term_started_on < founded_on:
         raise ValidationError({"term_started_on": "本届任期开始日期不能早于成立日期。"})

@@ -1,0 +1,125 @@
+"""Writes to users, role assignments and API tokens."""
+
+import datetime
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.accounts import audit, scoping
+from dangjian.accounts.models import ApiToken, Role, RoleAssignment, User
+
+TOKEN_PREFIX = "dj_"
+
+
+def _require_may_manage_roles(actor, *, area=None, organization=None) -> None:
+    """Who may grant a role: a superuser anywhere; a city or area administrator within the
+    area subtree they write to. Nobody grants a role wider than their own scope."""
+    if scoping.is_superuser(actor):
+        return
+    target = area or organization
+    if target is None or not scoping.can_write(actor, target):
+        raise PermissionDenied("您没有权限在该范围内授予角色。")
+    if not any(grant.role in (Role.CITY_ADMIN, Role.AREA_ADMIN) for grant in scoping.grants_for(actor)):
+        raise PermissionDenied("只有市级或区域管理员可以授予角色。")
+
+
+@transaction.atomic
+def role_grant(*, actor, user: User, role: str, area=None, organization=None, request=None) -> RoleAssignment:
+    """Give ``user`` a role over one Area subtree or one PartyOrganization subtree."""
+    if role not in Role.values:
+        raise ValidationError({"role": "未知的角色。"})
+    assignment = RoleAssignment(user=user, role=role, area=area, organization=organization,
+                                granted_by=actor if getattr(actor, "is_authenticated", False) else None)
+    assignment.full_clean()
+    _require_may_manage_roles(actor, area=area, organization=organization)
+    if role == Role.CITY_ADMIN and not scoping.is_city_admin(actor):
+        raise PermissionDenied("只有市级管理员可以授予市级管理员角色。")
+    if RoleAssignment.objects.filter(user=user, role=role, area=area, organization=organization).exists():
+        raise ValidationError("该用户已有相同的角色和管辖范围。")
+    assignment.save()
+    if not user.is_staff:
+        user.is_staff = True  # every role works in the back office
+        user.save(update_fields=["is_staff"])
+    audit.record_role_granted(actor=actor, assignment=assignment, request=request)
+    scoping.forget_grants(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor, assignment: RoleAssignment, request=None) -> None:
+    _require_may_manage_roles(actor, area=assignment.area, organization=assignment.organization)
+    if assignment.user_id == getattr(actor, "pk", None) and not scoping.is_superuser(actor):
+        raise PermissionDenied("不能撤销自己的角色，请联系上级管理员。")
+    audit.record_role_revoked(actor=actor, assignment=assignment, request=request)
+    assignment.delete()
+    scoping.forget_grants(assignment.user)
+
+
+@transaction.atomic
+def user_create(*, actor, username: str, password: str, display_name: str = "", phone: str = "",
+                request=None) -> User:
+    if not scoping.is_superuser(actor) and not any(
+        grant.role in (Role.CITY_ADMIN, Role.AREA_ADMIN) for grant in scoping.grants_for(actor)
+    ):
+        raise PermissionDenied("只有市级或区域管理员可以新建用户。")
+    username = (username or "").strip()
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": "该用户名已被使用。"})
+    user = User(username=username, display_name=display_name.strip(), phone=phone.strip(), is_staff=True)
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def token_issue(*, actor, user: User, name: str, valid_days: int | None = 365,
+                request=None) -> tuple[ApiToken, str]:
+    """Issue a bearer token for ``user``; returns the token row and the secret, shown once."""
+    if not scoping.is_superuser(actor) and actor != user and not scoping.is_city_admin(actor):
+        raise PermissionDenied("只有市级管理员可以为其他用户签发接口令牌。")
+    if not (name or "").strip():
+        raise ValidationError({"name": "请填写令牌用途。"})
+    if valid_days is not None and not (1 <= valid_days <= 3650):
+        raise ValidationError({"valid_days": "有效期应在1至3650天之间。"})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user, name=name.strip(), prefix=secret[:10], key_hash=ApiToken.hash_secret(secret),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        expires_at=timezone.now() + datetime.timedelta(days=valid_days) if valid_days else None,
+    )
+    token.full_clean()
+    token.save()
+    audit.record_token_issued(actor=actor, token=token, request=request)
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken, request=None) -> ApiToken:
+    if not scoping.is_superuser(actor) and actor != token.user and not scoping.is_city_admin(actor):
+        raise PermissionDenied("您没有权限吊销该令牌。")
+    if token.revoked_at is not None:
+        raise ValidationError("该令牌已被吊销。")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record_token_revoked(actor=actor, token=token, request=request)
+    return token
+
+
+def token_authenticate(secret: str) -> User | None:
+    """The user a bearer secret belongs to, or None when unknown, revoked or expired."""
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (ApiToken.objects.select_related("user")
+             .filter(key_hash=ApiToken.hash_secret(secret)).first())
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # throttled bookkeeping
+    return token.user
