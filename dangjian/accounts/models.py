@@ -17,6 +17,10 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=40, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 
+    # Scoping anchors: a user is visible to the administrators of the places they hold roles in.
+    scope_area_path = "roles__area__"
+    scope_organization_path = "roles__organization__"
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -53,6 +57,9 @@ class RoleAssignment(models.Model):
     granted_by = models.ForeignKey(
         User, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    scope_area_path = "area__"
+    scope_organization_path = "organization__"
 
     class Meta:
         verbose_name = _("角色授权")

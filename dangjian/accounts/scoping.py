@@ -79,8 +79,10 @@ def is_city_admin(actor) -> bool:
 
 
 def scope_condition(actor, model: type[Model], *, write: bool = False) -> Q | None:
-    """A Q narrowing ``model`` to the actor's scope; None means unrestricted."""
-    if is_superuser(actor):
+    """A Q narrowing ``model`` to the actor's scope; None means unrestricted.
+
+    A deployment serves one city, so a city administrator's scope is everything."""
+    if is_superuser(actor) or is_city_admin(actor):
         return None
     area_prefix = getattr(model, "scope_area_path", None)
     organization_prefix = getattr(model, "scope_organization_path", None)
@@ -88,26 +90,32 @@ def scope_condition(actor, model: type[Model], *, write: bool = False) -> Q | No
         raise TypeError(f"{model.__name__} declares no scope anchor (scope_area_path / scope_organization_path)")
 
     condition = Q(pk__in=[])
-    organization_paths = []
+    area_paths: list[str] = []
+    organization_paths: list[str] = []
     for grant in grants_for(actor):
         if write and not grant.may_write:
             continue
         if grant.area_path is not None and area_prefix is not None:
-            condition |= Q(**{f"{area_prefix}path__startswith": grant.area_path})
+            area_paths.append(grant.area_path)
         if grant.organization_path is not None and organization_prefix is not None:
             organization_paths.append(grant.organization_path)
 
-    if organization_paths:
-        organization_q = Q()
-        for path in organization_paths:
-            organization_q |= Q(**{f"{organization_prefix}path__startswith": path})
-        organization_q = Q(pk__in=[]) | organization_q
-        if organization_prefix and _crosses_to_many(model, organization_prefix):
-            # Reached through a relation that may repeat rows: apply as a subquery.
-            condition |= Q(pk__in=model._base_manager.filter(organization_q).values("pk"))
-        else:
-            condition |= organization_q
+    condition |= _prefix_condition(model, area_prefix, area_paths)
+    condition |= _prefix_condition(model, organization_prefix, organization_paths)
     return condition
+
+
+def _prefix_condition(model: type[Model], prefix: str | None, paths: list[str]) -> Q:
+    """Rows whose anchor (reached through ``prefix``) lies under one of ``paths``."""
+    if prefix is None or not paths:
+        return Q(pk__in=[])
+    under = Q(pk__in=[])
+    for path in paths:
+        under |= Q(**{f"{prefix}path__startswith": path})
+    if prefix and _crosses_to_many(model, prefix):
+        # Reached through a relation that may repeat rows: apply as a subquery.
+        return Q(pk__in=model._base_manager.filter(under).values("pk"))
+    return under
 
 
 def _crosses_to_many(model: type[Model], prefix: str) -> bool:
@@ -128,12 +136,53 @@ def narrow(actor, queryset: QuerySet, *, write: bool = False) -> QuerySet:
     return queryset.filter(condition)
 
 
+def _anchor_path(obj: Model, prefix: str | None) -> str | None:
+    """The tree path of ``obj``'s anchor when reachable through forward relations only."""
+    if prefix is None:
+        return None
+    if _crosses_to_many(type(obj), prefix):
+        raise LookupError
+    target = obj
+    for name in prefix.strip("_").split("__") if prefix else []:
+        target = getattr(target, name)
+        if target is None:
+            return None
+    return target.path
+
+
+def _in_scope(actor, obj: Model, *, write: bool) -> bool:
+    """Decided in Python from the grants' paths where the anchor is a forward relation,
+    so list pages ask no query per row; otherwise one EXISTS query."""
+    if is_superuser(actor) or is_city_admin(actor):
+        return True
+    if obj.pk is None:
+        return False
+    model = type(obj)
+    grants = [grant for grant in grants_for(actor) if grant.may_write or not write]
+    needs_query = False
+    for prefix_attr, grant_attr in (("scope_area_path", "area_path"),
+                                    ("scope_organization_path", "organization_path")):
+        grant_paths = [getattr(grant, grant_attr) for grant in grants if getattr(grant, grant_attr)]
+        if not grant_paths:
+            continue
+        try:
+            anchor = _anchor_path(obj, getattr(model, prefix_attr, None))
+        except LookupError:
+            needs_query = True
+            continue
+        if anchor is not None and any(anchor.startswith(path) for path in grant_paths):
+            return True
+    if needs_query:
+        return narrow(actor, model._base_manager.filter(pk=obj.pk), write=write).exists()
+    return False
+
+
 def can_see(actor, obj: Model) -> bool:
-    return narrow(actor, type(obj)._base_manager.filter(pk=obj.pk)).exists()
+    return _in_scope(actor, obj, write=False)
 
 
 def can_write(actor, obj: Model) -> bool:
-    return narrow(actor, type(obj)._base_manager.filter(pk=obj.pk), write=True).exists()
+    return _in_scope(actor, obj, write=True)
 
 
 def is_scope_root(actor, obj: Model) -> bool:

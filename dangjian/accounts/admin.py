@@ -1,0 +1,178 @@
+"""Back-office pages for users, role assignments, API tokens and the audit log."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+
+from dangjian.accounts import scoping, services
+from dangjian.accounts.admin_base import ScopedAdmin
+from dangjian.accounts.models import ApiToken, AuditEntry, RoleAssignment, User
+
+
+class RoleAssignmentInline(TabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    fields = ["role", "area", "organization", "granted_at", "granted_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.has_any_role(request.user)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, ScopedAdmin):
+    """Accounts are managed by city administrators (and the system superuser)."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+    list_display = ["username", "display_name", "phone", "is_active", "last_login"]
+    list_filter = ["is_active"]
+    search_fields = ["username", "display_name", "phone"]
+    inlines = [RoleAssignmentInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("display_name", "phone", "email")}),
+        (_("状态"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),)
+    readonly_fields = ["last_login", "date_joined"]
+
+    def has_add_permission(self, request):
+        return scoping.is_city_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return scoping.is_city_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # accounts are deactivated, never deleted: the audit log refers to them
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The stock user forms validate passwords and uniqueness themselves; no service form.
+        return DjangoUserAdmin.get_form(self, request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.is_staff = True
+        obj.save()
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "area", "organization"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ScopedAdmin):
+    form = RoleAssignmentForm
+    list_display = ["user", "role", "area", "organization", "granted_at", "granted_by"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__display_name"]
+    list_select_related = ["user", "area", "organization", "granted_by"]
+    autocomplete_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        # An assignment is granted or revoked, never edited in place.
+        return obj is None and scoping.may_write_anything(request.user)
+
+    def save_through_service(self, request, *, original, data, change):
+        return services.role_grant(actor=request.user, user=data["user"], role=data["role"], area=data.get("area"),
+                                   organization=data.get("organization"), request=request)
+
+    def delete_through_service(self, request, obj):
+        services.role_revoke(actor=request.user, assignment=obj, request=request)
+
+
+class ApiTokenForm(forms.ModelForm):
+    valid_days = forms.IntegerField(label=_("有效期（天）"), min_value=1, max_value=3650, initial=365)
+
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ScopedAdmin):
+    form = ApiTokenForm
+    list_display = ["name", "user", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["prefix", "created_at", "created_by", "expires_at", "revoked_at", "last_used_at"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke_tokens"]
+
+    def get_queryset(self, request):
+        queryset = ApiToken.objects.select_related("user")
+        if scoping.is_city_admin(request.user):
+            return queryset
+        return queryset.filter(user=request.user)
+
+    def has_module_permission(self, request):
+        return scoping.is_city_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.is_city_admin(request.user) or (obj is not None and obj.user_id == request.user.pk)
+
+    def has_add_permission(self, request):
+        return scoping.is_city_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_through_service(self, request, *, original, data, change):
+        token, secret = services.token_issue(actor=request.user, user=data["user"], name=data["name"],
+                                             valid_days=data.get("valid_days"), request=request)
+        messages.warning(request, _("令牌已签发，请立即复制保存，此后不再显示：%(secret)s") % {"secret": secret})
+        return token
+
+    @admin.action(description=_("吊销所选令牌"))
+    def revoke_tokens(self, request, queryset):
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            services.token_revoke(actor=request.user, token=token, request=request)
+            revoked += 1
+        self.message_user(request, _("已吊销 %(count)d 个令牌。") % {"count": revoked})
+
+    def get_actions(self, request):
+        return ModelAdmin.get_actions(self, request) if scoping.is_city_admin(request.user) else {}
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ModelAdmin):
+    """Read-only: city administrators view the log; nobody edits or deletes it."""
+
+    list_display = ["at", "actor_label", "action", "object_type", "object_repr", "source_ip"]
+    list_filter = ["action"]
+    search_fields = ["actor_label", "object_repr", "object_id"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in AuditEntry._meta.fields]
+
+    def has_module_permission(self, request):
+        return scoping.is_city_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.is_city_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
