@@ -1,2 +1,52 @@
+"""The back-office sidebar: grouped by the work, shown only where the user has a role."""
+
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts import scoping
+
+
+def _has_role(request):
+    return scoping.has_any_role(request.user)
+
+
+def _is_city_admin(request):
+    return scoping.is_city_admin(request.user)
+
+
 def sidebar_navigation(request):
-    return []
+    return [
+        {
+            "title": _("工作台"),
+            "items": [
+                {"title": _("统计看板"), "icon": "dashboard", "link": reverse_lazy("admin:index"),
+                 "permission": _has_role},
+                {"title": _("组织体检"), "icon": "health_and_safety", "link": reverse_lazy("dashboard:health"),
+                 "permission": _has_role},
+            ],
+        },
+        {
+            "title": _("区域与组织"),
+            "items": [
+                {"title": _("区域"), "icon": "account_tree",
+                 "link": reverse_lazy("admin:organizations_area_changelist"), "permission": _has_role},
+                {"title": _("党组织"), "icon": "flag",
+                 "link": reverse_lazy("admin:organizations_partyorganization_changelist"), "permission": _has_role},
+                {"title": _("驻区单位"), "icon": "apartment",
+                 "link": reverse_lazy("admin:organizations_unit_changelist"), "permission": _has_role},
+            ],
+        },
+        {
+            "title": _("账号与安全"),
+            "items": [
+                {"title": _("用户"), "icon": "person", "link": reverse_lazy("admin:accounts_user_changelist"),
+                 "permission": _is_city_admin},
+                {"title": _("角色授权"), "icon": "badge",
+                 "link": reverse_lazy("admin:accounts_roleassignment_changelist"), "permission": _has_role},
+                {"title": _("接口令牌"), "icon": "key", "link": reverse_lazy("admin:accounts_apitoken_changelist"),
+                 "permission": _is_city_admin},
+                {"title": _("审计日志"), "icon": "policy", "link": reverse_lazy("admin:accounts_auditentry_changelist"),
+                 "permission": _is_city_admin},
+            ],
+        },
+    ]

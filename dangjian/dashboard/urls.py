@@ -4,5 +4,5 @@ from dangjian.dashboard import views
 
 app_name = "dashboard"
 urlpatterns = [
-    path("", views.dashboard, name="index"),
+    path("health/", views.health_check, name="health"),
 ]

@@ -1,0 +1,131 @@
+"""What the dashboard shows, computed from the metric and rule registries for a scope."""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.utils import timezone
+
+from dangjian.accounts import scoping
+from dangjian.accounts.scoping import Scope
+from dangjian.core.periods import Period
+from dangjian.core.registry import Severity, metrics, rules
+from dangjian.organizations.models import Area
+from dangjian.organizations.selectors import area_get_for, area_list_for
+
+PERIOD_KINDS = {"month": "月", "quarter": "季度", "year": "年"}
+# The figures compared across the children of the current area.
+COMPARISON_KEYS = ("areas.communities", "organizations.total", "organizations.community_coverage_rate",
+                   "units.total")
+
+
+@dataclass
+class Headline:
+    key: str
+    label: str
+    unit: str
+    value: object
+    previous: object
+    url: str | None
+
+    @property
+    def change(self):
+        if isinstance(self.value, int | float) and isinstance(self.previous, int | float):
+            return round(self.value - self.previous, 1)
+        return None
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    period: Period
+    breadcrumbs: list[Area]
+    headlines: list[Headline] = field(default_factory=list)
+    breakdowns: list[dict] = field(default_factory=list)
+    comparison_labels: list[str] = field(default_factory=list)
+    comparison_rows: list[dict] = field(default_factory=list)
+    findings_by_severity: list[dict] = field(default_factory=list)
+    finding_count: int = 0
+
+
+def default_focus(actor) -> Area | None:
+    """The area a user lands on: the city for city administrators, else the single area of
+    their area grant; organization administrators have no area focus."""
+    if scoping.is_city_admin(actor):
+        return Area.objects.filter(depth=1).order_by("path").first()
+    area_paths = [grant.area_path for grant in scoping.grants_for(actor) if grant.area_path]
+    if len(area_paths) == 1:
+        return Area.objects.get(path=area_paths[0])
+    return None
+
+
+def focus_for(actor, area_id) -> Area | None:
+    if area_id in (None, ""):
+        return default_focus(actor)
+    return area_get_for(actor, area_id)  # 404 outside scope
+
+
+def period_for(kind: str | None, on: str | None = None) -> Period:
+    if kind not in PERIOD_KINDS:
+        kind = "year"
+    day = timezone.localdate()
+    if on:
+        try:
+            day = datetime.date.fromisoformat(on)
+        except ValueError:
+            raise Http404("日期格式不正确。") from None
+    return Period.containing(day, kind)
+
+
+def _breadcrumbs(actor, focus: Area | None) -> list[Area]:
+    if focus is None:
+        return []
+    ancestors = list(focus.get_ancestors()) + [focus]
+    return [area for area in ancestors if scoping.can_see(actor, area)]
+
+
+def dashboard_for(actor, *, focus: Area | None, period: Period) -> Dashboard:
+    scope = Scope(actor=actor, focus_area=focus)
+    board = Dashboard(scope=scope, period=period, breadcrumbs=_breadcrumbs(actor, focus))
+    previous = period.previous()
+    for metric in metrics.all():
+        url = metric.records_url(scope) if metric.records_url else None
+        if metric.breakdown:
+            values = metric.compute(scope, period) or {}
+            board.breakdowns.append({
+                "label": metric.label, "unit": metric.unit, "url": url, "rows": list(values.items()),
+                "chart": json.dumps({
+                    "labels": list(values.keys()),
+                    "datasets": [{"label": metric.label, "data": list(values.values())}],
+                }, ensure_ascii=False),
+            })
+        else:
+            board.headlines.append(Headline(
+                key=metric.key, label=metric.label, unit=metric.unit, url=url,
+                value=metric.compute(scope, period), previous=metric.compute(scope, previous),
+            ))
+
+    comparison = [metrics.get(key) for key in COMPARISON_KEYS if key in metrics]
+    board.comparison_labels = [f"{metric.label}（{metric.unit}）" if metric.unit else metric.label
+                               for metric in comparison]
+    children = (area_list_for(actor).filter(path__startswith=focus.path, depth=focus.depth + 1)
+                if focus is not None else Area.objects.none())
+    for child in children:
+        child_scope = Scope(actor=actor, focus_area=child)
+        board.comparison_rows.append({
+            "area": child,
+            "values": [metric.compute(child_scope, period) for metric in comparison],
+        })
+
+    by_severity: dict[str, list] = {}
+    for rule, findings in rules.findings(scope, timezone.localdate()):
+        for finding in findings:
+            severity = finding.detail.get("severity", rule.severity)
+            by_severity.setdefault(severity, []).append((rule, finding))
+    board.findings_by_severity = [
+        {"severity": severity, "label": Severity.LABELS[severity], "items": by_severity[severity]}
+        for severity in sorted(by_severity, key=Severity.ORDER.get)
+    ]
+    board.finding_count = sum(len(group["items"]) for group in board.findings_by_severity)
+    return board
