@@ -1,0 +1,259 @@
+"""The scoping matrix: every route, as every role, on an in-scope and an out-of-scope object.
+
+The test walks the project's URL resolver. Every route must be classified here (public, an
+admin model route, a dashboard page, or an API route over a known model); a new route that
+is not fails ``test_every_route_is_covered`` until someone says how it is scoped.
+
+What counts as a leak: an out-of-scope object's id answering anything but 404 (or, in the
+admin, 403 / the admin's "does not exist" redirect) or its name appearing in a response.
+"""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from dangjian.accounts import scoping
+from dangjian.accounts.models import ApiToken, AuditEntry, RoleAssignment, User
+from dangjian.organizations.models import Area, PartyOrganization, Unit
+
+ROLES = ["superuser", "city_admin", "district_admin", "street_admin", "community_admin", "org_admin", "leader"]
+
+# Routes that are the same for everyone (no object, no scoped data).
+PUBLIC_ROUTES = {
+    "", "healthz", "i18n/setlang/", "admin/", "admin/login/", "admin/logout/", "admin/password_change/",
+    "admin/password_change/done/", "admin/jsi18n/", "admin/autocomplete/", "admin/<app_label>/",
+    "admin/r/<int:content_type_id>/<path:object_id>/", "api/v1/openapi.json", "api/v1/docs",
+    "admin/search/", "admin/toggle-sidebar/", "admin/(?P<url>.*)$", "admin/r/<path:content_type_id>/<path:object_id>/",
+    "api/v1/",
+}
+DASHBOARD_ROUTES = {"dashboard/health/"}
+# API collections and objects, by their first path segment.
+API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken}
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+def _route_strings():
+    return sorted({route for route, _pattern in _walk(get_resolver().url_patterns)})
+
+
+def _admin_prefixes():
+    return {f"admin/{model._meta.app_label}/{model._meta.model_name}/": model for model in admin.site._registry}
+
+
+def _classify(route):
+    clean = route.lstrip("^").replace("\\Z", "")
+    if clean.startswith("admin/^(?P<app_label>"):  # the admin's per-app index
+        return "public"
+    if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
+        return "public" if clean in PUBLIC_ROUTES else "dashboard"
+    if clean.startswith(("static/", "media/")):
+        return "public"
+    for prefix, model in _admin_prefixes().items():
+        if clean.startswith(prefix):
+            return ("admin", model)
+    if clean.startswith("api/v1/"):
+        segment = clean.removeprefix("api/v1/").split("/")[0]
+        if segment in API_MODELS:
+            return ("api", API_MODELS[segment])
+    return None
+
+
+def test_every_route_is_covered():
+    """A new route fails here until the matrix knows how it is scoped."""
+    unknown = [route for route in _route_strings() if _classify(route) is None]
+    assert not unknown, f"routes not covered by the scoping matrix: {unknown}"
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _visible(user, model):
+    if hasattr(model, "scope_area_path") or hasattr(model, "scope_organization_path"):
+        return scoping.narrow(user, model.objects.all())
+    return model.objects.all() if scoping.is_superuser(user) else model.objects.none()
+
+
+def _out_of_scope(user, model):
+    """One object the user must not see (None when the user sees everything)."""
+    if model is AuditEntry or model is ApiToken:
+        return model.objects.first() if not scoping.is_city_admin(user) else None
+    if scoping.is_superuser(user):
+        return None
+    visible = _visible(user, model)
+    return model.objects.exclude(pk__in=visible.values("pk")).order_by("pk").first()
+
+
+def _result_table(html: str) -> str:
+    match = re.search(r'<table id="result_list".*?</table>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def _fill(route: str, object_id) -> str:
+    path = re.sub(r"<[^>]+>", str(object_id), route.lstrip("^").rstrip("$").replace("\\Z", ""))
+    path = re.sub(r"\{[^}]+\}", str(object_id), path)
+    return "/" + path
+
+
+@pytest.fixture
+def everyone(city_users, city):
+    # A token and an audit trail exist, so their pages have something to leak.
+    from dangjian.accounts import services
+
+    services.token_issue(actor=city_users.superuser, user=city_users.city_admin, name="集成测试")
+    assert AuditEntry.objects.exists()
+    return city_users
+
+
+# ----------------------------------------------------------------------------- admin
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_routes_leak_nothing(everyone, role):
+    user = getattr(everyone, role)
+    client = _client(user)
+    routes = [(route, _classify(route)) for route in _route_strings()]
+    checked = 0
+    for route, kind in routes:
+        if not (isinstance(kind, tuple) and kind[0] == "admin"):
+            continue
+        model = kind[1]
+        has_object = "<" in route.split("/", 3)[-1]
+        if not has_object:
+            if route.endswith("/move/"):
+                _check_move_refused(client, user, model, route)
+                continue
+            if route.endswith(("/jsi18n/", "/add/")):
+                continue
+            response = client.get(_fill(route, ""))
+            assert response.status_code in (200, 302, 403), (role, route, response.status_code)
+            if response.status_code == 200:
+                table = _result_table(response.content.decode())
+                for hidden in _hidden_names(user, model):
+                    assert hidden not in table, (role, route, hidden)
+            checked += 1
+            continue
+        outsider = _out_of_scope(user, model)
+        if outsider is not None:
+            response = client.get(_fill(route, outsider.pk), follow=True)
+            final_path = response.redirect_chain[-1][0] if response.redirect_chain else ""
+            # 403/404, or the admin's "does not exist" redirect to its index.
+            assert response.status_code in (403, 404) or final_path.rstrip("/").endswith("/admin"), (
+                role, route, response.status_code, final_path)
+            if model in (Area, PartyOrganization, Unit):
+                assert f">{outsider}<" not in response.content.decode(), (role, route)
+            checked += 1
+        insider = _visible(user, model).order_by("pk").first()
+        if insider is not None and route.endswith(("/change/", "/history/")):
+            response = client.get(_fill(route, insider.pk))
+            assert response.status_code == 200, (role, route, response.status_code)
+    assert checked
+
+
+def _hidden_names(user, model):
+    """Distinctive names of objects outside the scope (not contained in a visible name)."""
+    if model not in (Area, PartyOrganization, Unit) or scoping.is_city_admin(user):
+        return []
+    visible_names = [str(obj) for obj in _visible(user, model)]
+    hidden = model.objects.exclude(pk__in=_visible(user, model).values("pk"))
+    return [str(obj) for obj in hidden if not any(str(obj) in name for name in visible_names)]
+
+
+def _check_move_refused(client, user, model, route):
+    outsider = _out_of_scope(user, model)
+    insider = _visible(user, model).order_by("-depth").first() if hasattr(model, "depth") else None
+    if outsider is None or insider is None:
+        return
+    before = model.objects.get(pk=outsider.pk).path
+    response = client.post(_fill(route, ""), {"node": outsider.pk, "target": insider.pk, "relation": "child"})
+    assert response.status_code in (400, 403), (route, response.status_code)
+    assert model.objects.get(pk=outsider.pk).path == before
+
+
+# ----------------------------------------------------------------------------- dashboard
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboard_never_shows_another_area(everyone, role):
+    user = getattr(everyone, role)
+    client = _client(user)
+    outsider = _out_of_scope(user, Area)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    if outsider is None:
+        return
+    assert client.get(f"/dashboard/health/?area={outsider.pk}").status_code == 404
+    html = client.get(f"/admin/?area={outsider.pk}").content.decode()
+    board = html.split('id="dashboard"', 1)[-1]
+    for hidden in _hidden_names(user, Area):
+        assert f">{hidden}<" not in board, (role, hidden)
+
+
+# ----------------------------------------------------------------------------- API
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_api_routes_answer_404_outside_scope(everyone, role):
+    user = getattr(everyone, role)
+    client = _client(user)
+    checked = 0
+    for route in _route_strings():
+        kind = _classify(route)
+        if not (isinstance(kind, tuple) and kind[0] == "api"):
+            continue
+        model = kind[1]
+        if "<" not in route and "{" not in route:
+            response = client.get(_fill(route, ""))
+            assert response.status_code in (200, 405), (role, route, response.status_code)
+            if response.status_code == 200 and model in (Area, PartyOrganization, Unit):
+                body = response.content.decode()
+                for hidden in _hidden_names(user, model):
+                    assert f'"{hidden}"' not in body, (role, route, hidden)
+            continue
+        outsider = _out_of_scope(user, model)
+        if outsider is None:
+            continue
+        url = _fill(route, outsider.pk)
+        for method in ("get", "patch", "post"):
+            if method == "get":
+                response = client.get(url)
+            else:
+                response = getattr(client, method)(url, data="{}", content_type="application/json")
+            if response.status_code == 405:
+                continue
+            body = response.content.decode()
+            if response.status_code == 422 and '"missing"' in body:
+                continue  # the request's shape is refused before any lookup: the same for every id
+            assert response.status_code in (404, 403) if model is ApiToken else response.status_code == 404, (
+                role, method, url, response.status_code)
+            assert str(outsider) not in response.content.decode()
+            checked += 1
+    assert checked or role in ("superuser", "city_admin")
+
+
+@pytest.mark.django_db
+def test_matrix_users_cover_every_role(everyone):
+    """Each role of the product appears in the matrix."""
+    from dangjian.accounts.models import Role
+
+    granted = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert set(Role.values) <= granted
+    assert User.objects.filter(is_superuser=True).exists()
