@@ -12,6 +12,7 @@ from treebeard.exceptions import InvalidMoveToDescendant
 from dangjian.accounts import audit, scoping
 from dangjian.accounts.models import AuditAction
 from dangjian.core.credit_codes import normalize_credit_code
+from dangjian.core.pinyin import full_pinyin
 from dangjian.organizations.codes import validate_area_code
 from dangjian.organizations.models import (
     BRANCH_KINDS,
@@ -33,6 +34,21 @@ def _require_write(actor, obj, message: str) -> None:
 def _require_root_rights(actor, what: str) -> None:
     if not scoping.is_superuser(actor):
         raise PermissionDenied(f"只有系统管理员可以新建顶级{what}。")
+
+
+def _keep_sorted(node):
+    """Put ``node`` back in its place among its siblings after its ``node_order_by`` field changed.
+
+    treebeard orders siblings only when a node is added or moved, and every later sorted insert
+    or move assumes they are in order (otherwise shifting paths collides on the unique ``path``).
+    Returns the node reloaded: its path may have changed.
+    """
+    parent = node.get_parent()
+    if parent is None:
+        node.move(node, pos="sorted-sibling")
+    else:
+        node.move(parent, pos="sorted-child")
+    return type(node).objects.get(pk=node.pk)
 
 
 def _changed_fields(obj, fields: dict) -> dict:
@@ -68,6 +84,7 @@ def area_create(*, actor, parent: Area | None, name: str, code: str, request=Non
 
 @transaction.atomic
 def area_update(*, actor, area: Area, name: str, code: str, request=None) -> Area:
+    area = Area.objects.get(pk=area.pk)  # fresh path (see organization_update)
     _require_write(actor, area, "您没有权限修改该区域。")
     parent = area.get_parent()
     code = validate_area_code(code=code, level=area.level, parent=parent)
@@ -76,6 +93,8 @@ def area_update(*, actor, area: Area, name: str, code: str, request=None) -> Are
     changes = _changed_fields(area, {"name": (name or "").strip(), "code": code})
     area.full_clean(exclude=_TREE_FIELDS)
     area.save()
+    if "code" in changes:
+        area = _keep_sorted(area)
     if changes:
         audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=area, request=request, changes=changes)
     return area
@@ -104,15 +123,16 @@ def area_move(*, actor, area: Area, new_parent: Area, code: str | None = None, r
         raise ValidationError({"code": "有下级区域的区域移动时不能同时修改代码。"})
     new_code = validate_area_code(code=code or area.code, level=area.level, parent=new_parent)
     old_parent = area.get_parent()
+    if new_code != area.code:
+        # Before the move: treebeard places the node among its new siblings by its code.
+        area.code = new_code
+        area.full_clean(exclude=_TREE_FIELDS)
+        area.save()
     try:
         area.move(new_parent, pos="sorted-child")
     except InvalidMoveToDescendant:
         raise ValidationError("不能把区域移动到它自己或它的下级区域之下。") from None
     area = Area.objects.get(pk=area.pk)
-    if new_code != area.code:
-        area.code = new_code
-        area.full_clean(exclude=_TREE_FIELDS)
-        area.save()
     audit.record_change(actor=actor, action=AuditAction.MOVE, obj=area, request=request,
                         old_parent=str(old_parent), new_parent=str(new_parent))
     return area
@@ -185,6 +205,8 @@ def organization_create(*, actor, parent: PartyOrganization | None, name: str, k
         name=(name or "").strip(), kind=kind, area=area, unit=unit, secretary_name=secretary_name.strip(),
         founded_on=founded_on, term_started_on=term_started_on, term_years=term_years,
     )
+    # treebeard places the node among its siblings by name_pinyin before save() would set it.
+    organization.name_pinyin = full_pinyin(organization.name)
     organization.full_clean(exclude=_TREE_FIELDS)
     organization = (parent.add_child(instance=organization) if parent
                     else PartyOrganization.add_root(instance=organization))
@@ -200,11 +222,17 @@ def organization_update(*, actor, organization: PartyOrganization, request=None,
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"不能通过此操作修改字段：{', '.join(sorted(unknown))}。")
+    # Fresh from the database: sorted inserts shift sibling paths, and saving a stale
+    # in-memory node would write its old path back.
+    organization = PartyOrganization.objects.select_related("area").get(pk=organization.pk)
     _require_write(actor, organization, "您没有权限修改该党组织。")
     if "kind" in fields and fields["kind"] != organization.kind:
         _check_organization_placement(kind=fields["kind"], parent=organization.get_parent())
         if organization.get_children_count() and fields["kind"] == OrganizationKind.PARTY_GROUP:
             raise ValidationError("该组织有下级组织，不能改为党小组。")
+        # The children must still be allowed under the new kind (no branch under a branch …).
+        for child in organization.get_children():
+            _check_organization_placement(kind=child.kind, parent=PartyOrganization(kind=fields["kind"]))
     _check_organization_fields(
         actor=actor, area=fields.get("area", organization.area), unit=fields.get("unit", organization.unit),
         founded_on=fields.get("founded_on", organization.founded_on),
@@ -215,6 +243,8 @@ def organization_update(*, actor, organization: PartyOrganization, request=None,
     changes = _changed_fields(organization, fields)
     organization.full_clean(exclude=_TREE_FIELDS)
     organization.save()
+    if "name" in changes:
+        organization = _keep_sorted(organization)
     if changes:
         audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=organization, request=request,
                             changes=changes)
@@ -283,6 +313,8 @@ def _clean_unit_fields(actor, fields: dict) -> dict:
 
 @transaction.atomic
 def unit_create(*, actor, request=None, **fields) -> Unit:
+    if not scoping.may_write_anything(actor):  # a read-only role is refused, not told "out of scope"
+        raise PermissionDenied("您没有权限新增单位。")
     if "area" not in fields:
         raise ValidationError({"area": "请选择单位所在区域。"})
     unit = Unit(**_clean_unit_fields(actor, fields))
