@@ -1,0 +1,156 @@
+"""Test-wide configuration: fast hashing, static files without collectstatic, the browser.
+
+Browser tests (Playwright through pytest-playwright) use Debian's chromium, never a browser
+downloaded by ``playwright install``. A test is a browser test when it is marked ``browser``,
+lives under ``tests/browser/`` or uses one of the Playwright fixtures (``page``, ``context``…);
+all three get the ``browser`` marker, so ``pytest -m "not browser"`` leaves them out.
+Without chromium they are skipped with the reason shown, except when ``CI`` is set: there a
+missing browser is an error, so a green CI run always includes them.
+
+Browser tests talk to ``live_server`` in another thread, so they need
+``@pytest.mark.django_db(transaction=True)``. Each transactional test here also gets
+``serialized_rollback=True``: the flush after it would otherwise wipe the code tables that data
+migrations load, and later tests on the same xdist worker would find them empty.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# there unless told it is safe (STACK_NOTES.md).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent
+SCREENSHOT_DIR = ROOT / "tests" / "screenshots"
+BROWSER_TESTS_DIR = ROOT / "tests" / "browser"
+PLAYWRIGHT_FIXTURES = frozenset({"page", "context", "new_context", "browser", "browser_type", "launch_browser"})
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    """The chromium binary: $CHROMIUM_PATH, else /usr/bin/chromium, else chromium on PATH."""
+    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+# --------------------------------------------------------------------------- collection
+
+
+def _is_browser_test(item: pytest.Item) -> bool:
+    if item.get_closest_marker("browser"):
+        return True
+    if BROWSER_TESTS_DIR in Path(str(item.path)).parents:
+        return True
+    return bool(PLAYWRIGHT_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _is_browser_test(item) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+
+        db_marker = item.get_closest_marker("django_db")
+        if db_marker and db_marker.kwargs.get("transaction") and "serialized_rollback" not in db_marker.kwargs:
+            # Put a copy with serialized_rollback=True in front of the test's own marker
+            # (get_closest_marker returns the first one).
+            kwargs = {**db_marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*db_marker.args, **kwargs), append=False)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("browser") and chromium_path() is None:
+        message = (
+            "chromium not found (looked at $CHROMIUM_PATH, /usr/bin/chromium and PATH): "
+            "apt-get install -y chromium fonts-wqy-zenhei"
+        )
+        if _in_ci():
+            pytest.fail(f"CI is set and browser tests must run, but {message}", pytrace=False)
+        pytest.skip(message)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_test_settings(django_test_environment):
+    """Cheap hashing (argon2 costs ~50 ms per password) and static files served by the finders.
+
+    The deployment's ManifestStaticFilesStorage needs ``collectstatic`` first; tests do not run
+    it. A test that checks the production hashers or storage reads them with the ``settings``
+    fixture or from ``dangjian.settings`` directly.
+    """
+    from django.test.utils import override_settings
+
+    override = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's chromium, headless, quiet (no network of its own, no first-run UI)."""
+    args = dict(browser_type_launch_args)
+    executable = chromium_path()
+    if executable:
+        args["executable_path"] = executable
+    extra = list(CHROMIUM_ARGS)
+    if args.get("headless", True):
+        extra.insert(1, "--headless=new")
+    args["args"] = [*args.get("args", []), *extra]
+    return args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "viewport": {"width": 1440, "height": 900},
+    }
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    """tests/screenshots/ (gitignored): keep the pictures browser tests take, and look at them."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture
+def screenshot(screenshot_dir):
+    """``screenshot(page, "admin-index")`` writes tests/screenshots/admin-index.png (full page)."""
+
+    def take(page, name: str, *, full_page: bool = True) -> Path:
+        path = screenshot_dir / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take

@@ -1,0 +1,35 @@
+"""Fixtures for the cross-app tests under tests/ (browser journeys, …).
+
+Browser tests sign in through the real login form, so django-axes sees a real request:
+``browser_login(user)`` gives ``user`` the password ``TEST_PASSWORD``, signs in at
+/admin/login/ and waits for the admin index. The test settings hash with MD5, so setting
+passwords costs nothing.
+"""
+
+import re
+
+import pytest
+
+TEST_PASSWORD = "test-pass-2026"
+
+
+@pytest.fixture
+def test_password() -> str:
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def browser_login(page, live_server):
+    """``browser_login(user)``: set the test password, sign in through the form, land on /admin/."""
+
+    def login(user, *, password: str = TEST_PASSWORD, expect_url: str = r".*/admin/$"):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        page.goto(f"{live_server.url}/admin/login/")
+        page.locator("#login-form input[name=username]").fill(user.get_username())
+        page.locator("#login-form input[name=password]").fill(password)
+        page.locator("#login-form [type=submit]").click()
+        page.wait_for_url(re.compile(expect_url))
+        return page
+
+    return login
