@@ -1,3 +1,142 @@
-from ninja import NinjaAPI
+"""The HTTP API at /api/v1/: authentication, the error format, and every app's router.
 
-api = NinjaAPI(title="社区党建 API", version="1")
+Handlers live in each app's ``api.py`` and are thin (parse → selector/service → serialize).
+This module decides once, for every route, who the caller is and how an error reads:
+
+* a caller is a signed-in browser session (unsafe methods must carry the CSRF token) or an
+  integration presenting ``Authorization: Bearer <令牌>`` issued through ``/tokens``;
+* every error is JSON ``{"detail": "<中文说明>"}``; a rejected write adds ``errors`` per field.
+
+The interactive docs load Swagger UI from ninja's bundled static files: the product runs on an
+intranet without internet access, so the page must reference no outside host.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
+
+from dangjian.accounts.api import router as accounts_router
+from dangjian.accounts.services import token_authenticate
+from dangjian.organizations.api import router as organizations_router
+
+NOT_AUTHENTICATED = "未登录或登录已过期：请先登录，或在请求头中提供有效的接口令牌（Authorization: Bearer …）。"
+TOKEN_REJECTED = "接口令牌无效、已过期或已被吊销，请联系市级管理员重新签发。"
+CSRF_FAILED = "CSRF 校验失败：请刷新页面后重试（请求头须携带 X-CSRFToken）。"
+PERMISSION_DENIED = "您没有权限执行此操作。"
+NOT_FOUND = "请求的对象不存在。"
+INVALID_DATA = "提交的数据有误，请检查后重试。"
+INVALID_REQUEST = "请求参数格式不正确，请对照接口文档检查后重试。"
+
+DESCRIPTION = """\
+社区党建工作平台的数据接口：区域（市、区、街道、社区、网格）、党组织、驻区单位和接口令牌。
+
+**身份认证**：已登录后台的浏览器会话可直接调用（修改类请求须在 `X-CSRFToken` 请求头中携带 CSRF 令牌）；\
+系统对接请使用市级管理员签发的接口令牌，放在 `Authorization: Bearer <令牌>` 请求头中。
+
+**数据范围**：每个接口只返回调用者管辖范围内的数据；范围之外的对象一律答复 404。\
+只读角色（领导）的修改请求答复 403。
+
+**错误格式**：`{"detail": "中文说明"}`；数据校验不通过时答复 422，并在 `errors` 中按字段列出原因。
+"""
+
+
+class TokenRejected(AuthenticationError):
+    """A bearer token was presented but is unknown, revoked or expired."""
+
+
+class BearerTokenAuth(HttpBearer):
+    """``Authorization: Bearer dj_…`` — a token from ``/tokens``, checked by the accounts service."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_authenticate(token)
+        if user is None:
+            # Explicit credentials that fail are refused outright, not retried as a session.
+            raise TokenRejected()
+        # Services record the actor; django-simple-history reads the user from the request.
+        request.user = user
+        return user
+
+
+class SessionCsrfAuth(SessionAuth):
+    """A signed-in browser session (the back office, the docs page).
+
+    Anonymous callers fall through to 401 (not a CSRF 403); a signed-in caller must pass
+    Django's CSRF check on unsafe methods, because the browser sends the cookie by itself.
+    """
+
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, CSRF_FAILED)
+        return user
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    """JSON with Chinese text as UTF-8, not ``\\uXXXX`` escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="社区党建 API",
+    version="1",
+    description=DESCRIPTION,
+    # Bearer first: a token client sends no cookies, so it must never meet the CSRF check.
+    auth=[BearerTokenAuth(), SessionCsrfAuth()],
+    renderer=ReadableJSONRenderer(),
+    # Swagger UI's default validator badge fetches https://validator.swagger.io: switch it off.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+
+
+# ---------------------------------------------------------------- errors
+
+
+@api.exception_handler(AuthenticationError)
+def on_not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = TOKEN_REJECTED if isinstance(exc, TokenRejected) else NOT_AUTHENTICATED
+    response = api.create_response(request, {"detail": message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="dangjian"'
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or PERMISSION_DENIED}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or NOT_FOUND}, status=404)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_invalid_data(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A service refused the data: ``detail`` reads as one sentence, ``errors`` maps each field
+    (``__all__`` for the record as a whole) to its messages."""
+    if hasattr(exc, "error_dict"):
+        errors = {field: [str(message) for message in messages] for field, messages in exc.message_dict.items()}
+    else:
+        errors = {"__all__": [str(message) for message in exc.messages]}
+    detail = " ".join(message for messages in errors.values() for message in messages) or INVALID_DATA
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(SchemaValidationError)
+def on_invalid_request(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    """The request did not match the schema (ninja/pydantic); their error list is kept as is."""
+    return api.create_response(request, {"detail": INVALID_REQUEST, "errors": exc.errors}, status=422)
+
+
+# ---------------------------------------------------------------- routers
+
+api.add_router("/", organizations_router)
+api.add_router("/tokens", accounts_router)

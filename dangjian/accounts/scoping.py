@@ -140,7 +140,7 @@ def _anchor_path(obj: Model, prefix: str | None) -> str | None:
     """The tree path of ``obj``'s anchor when reachable through forward relations only."""
     if prefix is None:
         return None
-    if _crosses_to_many(type(obj), prefix):
+    if prefix and _crosses_to_many(type(obj), prefix):
         raise LookupError
     target = obj
     for name in prefix.strip("_").split("__") if prefix else []:

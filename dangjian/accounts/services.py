@@ -83,6 +83,9 @@ def token_issue(*, actor, user: User, name: str, valid_days: int | None = 365,
     """Issue a bearer token for ``user``; returns the token row and the secret, shown once."""
     if not scoping.is_superuser(actor) and actor != user and not scoping.is_city_admin(actor):
         raise PermissionDenied("只有市级管理员可以为其他用户签发接口令牌。")
+    if user.is_superuser and not scoping.is_superuser(actor):
+        # The issuer sees the secret: a token for a superuser would hand over the superuser's rights.
+        raise PermissionDenied("只有系统管理员可以为系统管理员签发接口令牌。")
     if not (name or "").strip():
         raise ValidationError({"name": "请填写令牌用途。"})
     if valid_days is not None and not (1 <= valid_days <= 3650):
