@@ -98,6 +98,8 @@ def scope_condition(actor, model: type[Model], *, write: bool = False) -> Q | No
         if grant.area_path is not None and area_prefix is not None:
             area_paths.append(grant.area_path)
         if grant.organization_path is not None and organization_prefix is not None:
+            if write and _org_reach_is_read_only(model, organization_prefix):
+                continue
             organization_paths.append(grant.organization_path)
 
     condition |= _prefix_condition(model, area_prefix, area_paths)
@@ -116,6 +118,12 @@ def _prefix_condition(model: type[Model], prefix: str | None, paths: list[str]) 
         # Reached through a relation that may repeat rows: apply as a subquery.
         return Q(pk__in=model._base_manager.filter(under).values("pk"))
     return under
+
+
+def _org_reach_is_read_only(model: type[Model], prefix: str | None) -> bool:
+    """An organization grant reaches an area or a unit only because organizations sit there:
+    the organization's administrator may see them, but changing them is the area's business."""
+    return bool(prefix) and _crosses_to_many(model, prefix)
 
 
 def _crosses_to_many(model: type[Model], prefix: str) -> bool:
@@ -163,6 +171,9 @@ def _in_scope(actor, obj: Model, *, write: bool) -> bool:
     for prefix_attr, grant_attr in (("scope_area_path", "area_path"),
                                     ("scope_organization_path", "organization_path")):
         grant_paths = [getattr(grant, grant_attr) for grant in grants if getattr(grant, grant_attr)]
+        if (write and grant_attr == "organization_path"
+                and _org_reach_is_read_only(model, getattr(model, prefix_attr, None))):
+            continue
         if not grant_paths:
             continue
         try:
@@ -193,7 +204,12 @@ def is_scope_root(actor, obj: Model) -> bool:
     if is_superuser(actor):
         return False
     path = getattr(obj, "path", None)
-    return any(path in (grant.area_path, grant.organization_path) for grant in grants_for(actor))
+    # The two trees number their paths independently: compare with the grants of obj's own tree.
+    if getattr(obj, "scope_area_path", None) == "":
+        return any(path == grant.area_path for grant in grants_for(actor))
+    if getattr(obj, "scope_organization_path", None) == "":
+        return any(path == grant.organization_path for grant in grants_for(actor))
+    return False
 
 
 @dataclass

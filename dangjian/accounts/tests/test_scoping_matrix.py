@@ -257,3 +257,15 @@ def test_matrix_users_cover_every_role(everyone):
     granted = set(RoleAssignment.objects.values_list("role", flat=True))
     assert set(Role.values) <= granted
     assert User.objects.filter(is_superuser=True).exists()
+
+
+@pytest.mark.django_db
+def test_organization_admin_reads_but_never_writes_areas_and_units(city, org_admin):
+    """An organization grant reaches the areas and units its organizations sit in read-only."""
+    city.refresh()  # sorted inserts shifted sibling paths since the fixture built them
+    street = city.xinjiekou
+    unit = city.unit(street)
+    assert scoping.can_see(org_admin, street) and not scoping.can_write(org_admin, street)
+    assert scoping.can_see(org_admin, unit) and not scoping.can_write(org_admin, unit)
+    assert not scoping.narrow(org_admin, Area.objects.filter(pk=street.pk), write=True).exists()
+    assert scoping.can_write(org_admin, city.org(street))
