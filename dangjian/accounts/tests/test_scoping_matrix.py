@@ -262,10 +262,10 @@ def test_matrix_users_cover_every_role(everyone):
 @pytest.mark.django_db
 def test_organization_admin_reads_but_never_writes_areas_and_units(city, org_admin):
     """An organization grant reaches the areas and units its organizations sit in read-only."""
-    city.refresh()  # sorted inserts shifted sibling paths since the fixture built them
-    street = city.xinjiekou
-    unit = city.unit(street)
+    # fresh rows: sorted inserts shift sibling paths after the fixture built them
+    street = Area.objects.get(pk=city.xinjiekou.pk)
+    unit = Unit.objects.get(pk=city.unit(street).pk)
     assert scoping.can_see(org_admin, street) and not scoping.can_write(org_admin, street)
     assert scoping.can_see(org_admin, unit) and not scoping.can_write(org_admin, unit)
     assert not scoping.narrow(org_admin, Area.objects.filter(pk=street.pk), write=True).exists()
-    assert scoping.can_write(org_admin, city.org(street))
+    assert scoping.can_write(org_admin, PartyOrganization.objects.get(pk=city.org(street).pk))
