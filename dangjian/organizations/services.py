@@ -231,7 +231,7 @@ def organization_update(*, actor, organization: PartyOrganization, request=None,
         if organization.get_children_count() and fields["kind"] == OrganizationKind.PARTY_GROUP:
             raise ValidationError("该组织有下级组织，不能改为党小组。")
         # The children must still be allowed under the new kind (no branch under a branch …).
-        for child in organization.get_children():
+        for child in PartyOrganization.objects.get_children(organization):
             _check_organization_placement(kind=child.kind, parent=PartyOrganization(kind=fields["kind"]))
     _check_organization_fields(
         actor=actor, area=fields.get("area", organization.area), unit=fields.get("unit", organization.unit),

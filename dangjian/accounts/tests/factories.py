@@ -1,0 +1,140 @@
+"""Factories for users and their roles; roles are granted through ``role_grant``.
+
+Passwords are unusable unless one is passed: hashing with Argon2 costs ~0.2 s, and most tests
+sign in with ``Client.force_login``. The role builders take the ``City`` from
+``organizations/tests/factories.py`` and give each user the scope the fixtures promise:
+
+==================  =====================  =========================================
+fixture             role                   scope
+==================  =====================  =========================================
+``city_admin``      市级管理员             南京市
+``district_admin``  区域管理员             玄武区
+``street_admin``    区域管理员             梅园新村街道 (玄武区)
+``community_admin`` 区域管理员             大行宫社区 (梅园新村街道)
+``org_admin``       党组织管理员           新街口街道党工委 (玄武区)
+``leader``          领导（只读）           玄武区
+==================  =====================  =========================================
+"""
+
+from dataclasses import dataclass
+
+import factory
+
+from dangjian.accounts import services
+from dangjian.accounts.models import AuditEntry, Role, RoleAssignment, User
+
+_NAMES = ["王芳", "李强", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄勇", "周婷", "吴刚"]
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff-less user without roles and without a usable password (pass ``password=`` for one)."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: _NAMES[n % len(_NAMES)])
+    phone = factory.Sequence(lambda n: f"1381234{n % 10000:04d}")
+    is_active = True
+
+    @factory.post_generation
+    def password(user, create, extracted, **kwargs):
+        if extracted:
+            user.set_password(extracted)
+        else:
+            user.set_unusable_password()
+        if create:
+            user.save(update_fields=["password"])
+
+
+def superuser(username: str = "superuser") -> User:
+    """The system superuser (one per test database; reused when it exists)."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_superuser(username=username, email="", password=None,
+                                             display_name="系统管理员")
+    return user
+
+
+def user_with_role(*, role: str, area=None, organization=None, actor=None, **user_fields) -> User:
+    """A new user holding ``role`` over ``area`` or ``organization``, granted by ``actor``."""
+    user = UserFactory(**user_fields)
+    services.role_grant(actor=actor or superuser(), user=user, role=role, area=area, organization=organization)
+    return user
+
+
+def grant(user: User, *, role: str, area=None, organization=None, actor=None) -> RoleAssignment:
+    """One more role for an existing user."""
+    return services.role_grant(actor=actor or superuser(), user=user, role=role, area=area,
+                               organization=organization)
+
+
+# ---------------------------------------------------------------- the city's users
+
+
+def city_admin(city, **user_fields) -> User:
+    return user_with_role(role=Role.CITY_ADMIN, area=city.nanjing,
+                          **{"username": "city_admin", "display_name": "市管理员", **user_fields})
+
+
+def district_admin(city, **user_fields) -> User:
+    return user_with_role(role=Role.AREA_ADMIN, area=city.xuanwu,
+                          **{"username": "district_admin", "display_name": "玄武区管理员", **user_fields})
+
+
+def street_admin(city, **user_fields) -> User:
+    return user_with_role(role=Role.AREA_ADMIN, area=city.meiyuan,
+                          **{"username": "street_admin", "display_name": "梅园新村街道管理员", **user_fields})
+
+
+def community_admin(city, **user_fields) -> User:
+    return user_with_role(role=Role.AREA_ADMIN, area=city.dahanggong,
+                          **{"username": "community_admin", "display_name": "大行宫社区管理员", **user_fields})
+
+
+def org_admin(city, **user_fields) -> User:
+    return user_with_role(role=Role.ORG_ADMIN, organization=city.org(city.xinjiekou),
+                          **{"username": "org_admin", "display_name": "新街口街道党工委管理员", **user_fields})
+
+
+def leader(city, **user_fields) -> User:
+    return user_with_role(role=Role.LEADER, area=city.xuanwu,
+                          **{"username": "leader", "display_name": "玄武区领导", **user_fields})
+
+
+@dataclass
+class CityUsers:
+    superuser: User
+    city_admin: User
+    district_admin: User
+    street_admin: User
+    community_admin: User
+    org_admin: User
+    leader: User
+
+    def all(self) -> dict[str, User]:
+        return dict(self.__dict__)
+
+    def reloaded(self) -> "CityUsers":
+        """Fresh user objects (no cached grants) for the same rows."""
+        users = User.objects.in_bulk([user.pk for user in self.__dict__.values()])
+        return CityUsers(**{role: users[user.pk] for role, user in self.__dict__.items()})
+
+
+def build_city_users(city) -> CityUsers:
+    """Every role of the table above, each a separate user."""
+    return CityUsers(
+        superuser=superuser(), city_admin=city_admin(city), district_admin=district_admin(city),
+        street_admin=street_admin(city), community_admin=community_admin(city), org_admin=org_admin(city),
+        leader=leader(city),
+    )
+
+
+# ---------------------------------------------------------------- audit helpers
+
+
+def audit_entries_for(obj, action: str | None = None):
+    """The audit entries recorded about ``obj`` (newest first), optionally of one action."""
+    entries = AuditEntry.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk))
+    return entries.filter(action=action) if action else entries
