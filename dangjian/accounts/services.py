@@ -14,15 +14,20 @@ TOKEN_PREFIX = "dj_"
 
 
 def _require_may_manage_roles(actor, *, area=None, organization=None) -> None:
-    """Who may grant a role: a superuser anywhere; a city or area administrator within the
-    area subtree they write to. Nobody grants a role wider than their own scope."""
-    if scoping.is_superuser(actor):
+    """Who may grant a role: a superuser or city administrator anywhere; an area administrator
+    only inside the area of that very grant (an organization's location must lie in it).
+    Nobody grants a role wider than their own scope."""
+    if scoping.is_city_admin(actor):
         return
-    target = area or organization
-    if target is None or not scoping.can_write(actor, target):
+    if area is None and organization is None:
         raise PermissionDenied("您没有权限在该范围内授予角色。")
-    if not any(grant.role in (Role.CITY_ADMIN, Role.AREA_ADMIN) for grant in scoping.grants_for(actor)):
+    target_path = area.path if area is not None else organization.area.path
+    admin_paths = [grant.area_path for grant in scoping.grants_for(actor)
+                   if grant.role == Role.AREA_ADMIN and grant.area_path]
+    if not admin_paths:
         raise PermissionDenied("只有市级或区域管理员可以授予角色。")
+    if not any(target_path.startswith(path) for path in admin_paths):
+        raise PermissionDenied("您没有权限在该范围内授予角色。")
 
 
 @transaction.atomic

@@ -88,11 +88,12 @@ def area_update(*, actor, area: Area, name: str, code: str, request=None) -> Are
     _require_write(actor, area, "您没有权限修改该区域。")
     parent = area.get_parent()
     code = validate_area_code(code=code, level=area.level, parent=parent)
-    if code != area.code and area.get_children_count():
-        raise ValidationError({"code": "该区域已有下级区域，修改代码前请先调整下级区域。"})
+    old_code = area.code
     changes = _changed_fields(area, {"name": (name or "").strip(), "code": code})
     area.full_clean(exclude=_TREE_FIELDS)
     area.save()
+    if code != old_code:
+        _recode_descendants(area, old_code=old_code, new_code=code)
     if "code" in changes:
         area = _keep_sorted(area)
     if changes:
@@ -119,15 +120,15 @@ def area_move(*, actor, area: Area, new_parent: Area, code: str | None = None, r
             f"{area.get_level_display()}只能放在{_parent_level_label(area.level)}之下，"
             f"不能放在{new_parent.get_level_display()}之下。"
         )
-    if area.get_children_count() and code and code != area.code:
-        raise ValidationError({"code": "有下级区域的区域移动时不能同时修改代码。"})
     new_code = validate_area_code(code=code or area.code, level=area.level, parent=new_parent)
     old_parent = area.get_parent()
     if new_code != area.code:
         # Before the move: treebeard places the node among its new siblings by its code.
+        old_code = area.code
         area.code = new_code
         area.full_clean(exclude=_TREE_FIELDS)
         area.save()
+        _recode_descendants(area, old_code=old_code, new_code=new_code)
     try:
         area.move(new_parent, pos="sorted-child")
     except InvalidMoveToDescendant:
@@ -136,6 +137,33 @@ def area_move(*, actor, area: Area, new_parent: Area, code: str | None = None, r
     audit.record_change(actor=actor, action=AuditAction.MOVE, obj=area, request=request,
                         old_parent=str(old_parent), new_parent=str(new_parent))
     return area
+
+
+# How many leading digits of an area's code its descendants' codes repeat (organizations/codes.py).
+_SIGNIFICANT_DIGITS = {"city": 4, "district": 6, "street": 9, "community": 12}
+
+
+def _recode_descendants(area: Area, *, old_code: str, new_code: str) -> None:
+    """Carry a changed code down the subtree: a street that moves to another district takes
+    its communities and grids with it, each keeping its own serial digits."""
+    digits = _SIGNIFICANT_DIGITS.get(area.level)
+    if digits is None:
+        return
+    descendants = list(Area.objects.filter(path__startswith=area.path, depth__gt=area.depth).order_by("depth"))
+    if not descendants:
+        return
+    new_prefix = new_code[:digits]
+    recoded = {node.pk: new_prefix + node.code[digits:] for node in descendants}
+    clash = (Area.objects.filter(code__in=recoded.values())
+             .exclude(pk__in=recoded.keys()).values_list("code", flat=True).first())
+    if clash:
+        raise ValidationError({"code": f"下级区域改用新代码后将与已有的区划代码 {clash} 重复，请先调整。"})
+    for node in descendants:
+        node.code = recoded[node.pk]
+    # Sibling order by code is unchanged (every sibling gets the same new prefix), so the tree
+    # needs no re-sorting. Old and new codes cannot overlap: the new prefix differs from the
+    # old, and clashes with areas outside the subtree were refused above.
+    Area.objects.bulk_update(descendants, ["code"])
 
 
 def _parent_level_label(level: str) -> str:

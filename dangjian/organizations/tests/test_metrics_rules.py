@@ -63,3 +63,30 @@ def test_org06_flags_expired_and_soon_ending_terms(city, superuser, street_admin
                                  term_started_on=datetime.date(2024, 12, 1))
     assert unit_branch.pk not in {f.subject.pk for f in _findings("ORG-06", street_admin, today)}
     assert OrganizationKind.WORKING_COMMITTEE  # the street committee has no term start: never flagged
+
+
+@pytest.mark.django_db
+def test_moving_a_street_carries_its_communities_codes(city, superuser):
+    """A street moved to another district takes its communities along, recoded."""
+    from dangjian.organizations.models import Area
+
+    # when 梅园新村街道 moves from 玄武区 to 秦淮区 with a new code
+    services.area_move(actor=superuser, area=city.meiyuan, new_parent=city.qinhuai, code="320104009000")
+    # then its communities keep their serials under the new prefix
+    street = Area.objects.get(code="320104009000")
+    communities = sorted(Area.objects.filter(path__startswith=street.path, level="community")
+                         .values_list("code", flat=True))
+    assert communities == ["320104009001", "320104009002"]
+    assert not Area.objects.filter(code__startswith="320102002").exists()
+
+
+@pytest.mark.django_db
+def test_moving_a_street_refuses_a_code_that_would_clash(city, superuser):
+    from django.core.exceptions import ValidationError
+
+    from dangjian.organizations.models import Area
+
+    # 夫子庙街道 (320104001000) already has communities 320104001001/002
+    with pytest.raises(ValidationError):
+        services.area_move(actor=superuser, area=city.meiyuan, new_parent=city.qinhuai, code="320104001000")
+    assert Area.objects.get(pk=city.meiyuan.pk).code == "320102002000"

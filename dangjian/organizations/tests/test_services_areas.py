@@ -175,14 +175,22 @@ def test_childless_community_takes_a_new_code(city, street_admin):
     assert community.code == "320102002099"
 
 
-def test_code_of_an_area_with_children_cannot_change(city, district_admin):
+def test_code_of_an_area_with_children_carries_down_to_them(city, district_admin):
     # given 梅园新村街道, which has communities
-    before = written()
     # when its code is changed
-    with pytest.raises(ValidationError) as refusal:
-        services.area_update(actor=district_admin, area=city.meiyuan, name="梅园新村街道", code="320102009000")
-    # then it is refused: the communities' codes embed the street's
-    assert refusal.value.message_dict == {"code": ["该区域已有下级区域，修改代码前请先调整下级区域。"]}
+    services.area_update(actor=district_admin, area=city.meiyuan, name="梅园新村街道", code="320102009000")
+    # then the communities' codes, which embed the street's, follow it
+    assert sorted(Area.objects.filter(code__startswith="320102009").values_list("code", flat=True)) == [
+        "320102009000", "320102009001", "320102009002"]
+    assert not Area.objects.filter(code__startswith="320102002").exists()
+
+
+def test_code_change_that_would_clash_below_is_refused(city, district_admin):
+    # given 新街口街道's communities hold 320102003001/002
+    before = written()
+    # when 梅园新村街道 takes 新街口's prefix … it clashes with the street itself first
+    with pytest.raises(ValidationError):
+        services.area_update(actor=district_admin, area=city.meiyuan, name="梅园新村街道", code="320102003000")
     assert written() == before
 
 
