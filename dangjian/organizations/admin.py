@@ -6,10 +6,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Func, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
+from treebeard.templatetags.admin_tree import tree_context
 from unfold.decorators import display
+from unfold.templatetags.unfold_list import result_list as unfold_result_list
 
 from dangjian.accounts import scoping
 from dangjian.accounts.admin_base import ScopedHistoryAdmin, first_message
@@ -61,6 +64,21 @@ class ScopedTreeAdmin(TreeAdmin, ScopedHistoryAdmin):
         return visible.annotate(
             parent_path=Substr("path", 1, Length("path") - steplen)
         ).exclude(parent_path__in=visible.values("path"))
+
+    def children_view(self, request, parent_id):
+        """treebeard's AJAX children, rendered with unfold's row markup like the first level."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        request._treebeard_parent_id = parent_id
+        changelist = self.get_changelist_instance(request)
+        changelist.formset = None
+        context = unfold_result_list({"request": request}, changelist)
+        return JsonResponse({
+            "result_html": loader.get_template("admin/change_list_results.html").render(context, request),
+            "tree_context": tree_context(changelist, request),
+            "page": changelist.page_num,
+            "num_pages": changelist.paginator.num_pages,
+        })
 
     def move_node(self, request):
         """Drag-and-drop move, through the service (scope, level and descendant checks)."""
