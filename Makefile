@@ -28,6 +28,7 @@ PORT ?= 8000
 # pytest-xdist workers: `auto` is one per core. `make test PYTEST_WORKERS=0` runs serially.
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
+PYTEST_FLAGS = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
 
 DEMO_PASSWORD := dangjian-demo-2026
 
@@ -71,10 +72,16 @@ messages: $(VENV_STAMP)
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .
 
+# All three steps always run (a lint error should not hide test results); the first failure's
+# exit code is the result.
 test: $(VENV_STAMP) messages
-	$(VENV)/bin/ruff check .
-	$(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
+	@rc=0; \
+	echo ">> ruff check ."; $(VENV)/bin/ruff check . || rc=$$?; \
+	echo ">> manage.py makemigrations --check --dry-run"; \
+	$(MANAGE) makemigrations --check --dry-run || { s=$$?; [ $$rc -ne 0 ] || rc=$$s; }; \
+	echo ">> pytest $(PYTEST_FLAGS)"; \
+	$(VENV)/bin/pytest $(PYTEST_FLAGS) || { s=$$?; [ $$rc -ne 0 ] || rc=$$s; }; \
+	exit $$rc
 
 run: $(VENV_STAMP) messages
 	$(MANAGE) migrate --noinput

@@ -85,6 +85,29 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(message)
 
 
+# --------------------------------------------------------------------------- database
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases, with the serialized copy kept where every connection finds it.
+
+    Once Playwright's sync API has started, its event loop counts as running in the test thread,
+    so Django's ``connections`` (an asgiref Local) switch from thread-local to context-local
+    storage and hand out *new* connection objects. ``serialized_rollback`` restores from
+    ``_test_serialized_contents``, which Django set on the old object only: without this, the
+    second transactional test on a worker found the code tables empty. Keeping the copy on the
+    backend class serves the old and the new objects alike (the project has one database).
+    """
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+    yield
+
+
 # --------------------------------------------------------------------------- settings
 
 

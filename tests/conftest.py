@@ -1,5 +1,8 @@
 """Fixtures for the cross-app tests under tests/ (browser journeys, …).
 
+Every fixture of ``dangjian/conftest.py`` (the small city and one user per role: ``city``,
+``street_admin``, ``city_users`` …) is available here too, without importing it.
+
 Browser tests sign in through the real login form, so django-axes sees a real request:
 ``browser_login(user)`` gives ``user`` the password ``TEST_PASSWORD``, signs in at
 /admin/login/ and waits for the admin index. The test settings hash with MD5, so setting
@@ -9,6 +12,8 @@ passwords costs nothing.
 import re
 
 import pytest
+
+from dangjian.conftest import *  # noqa: F403 - the city and role fixtures, for tests/ too
 
 TEST_PASSWORD = "test-pass-2026"
 
