@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dangjian.core",
     "dangjian.organizations",
     "dangjian.accounts",
+    "dangjian.members",
     "dangjian.dashboard",
 ]
 
@@ -178,6 +179,18 @@ DANGJIAN_RULES = {
     "ORG_TERM_YEARS_BRANCH": 3,
     "ORG_TERM_YEARS_COMMITTEE": 5,
     "ORG_TERM_REMIND_MONTHS": 6,
+    # ORG-03: a branch generally has no more than 50 members; ORG-04: 7+ full members → committee.
+    "BRANCH_MAX_MEMBERS": 50,
+    "BRANCH_COMMITTEE_FROM_FULL_MEMBERS": 7,
+    # MEM-02/MEM-03/MEM-04: months without contact before a warning and a finding.
+    "LOST_CONTACT_FINDING_MONTHS": 6,
+    "FLOATING_NO_CONTACT_MONTHS": 6,
+    # MEM-06: default validity of an introduction letter, in days.
+    "TRANSFER_LETTER_VALID_DAYS": 90,
+    # MEM-07: 光荣在党50年.
+    "HONOUR_STANDING_YEARS": 50,
+    # MEM-08 (local practice, configurable): months between care visits per group.
+    "CARE_VISIT_MONTHS": {"retired": 6, "laid_off": 6, "difficulty": 3, "floating": 3},
 }
 
 UNFOLD = {

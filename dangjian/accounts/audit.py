@@ -75,3 +75,13 @@ def record_export(*, actor, what: str, rows: int, request=None, **filters) -> Au
 def record_change(*, actor, action: str, obj, request=None, **detail) -> AuditEntry:
     """Create, update, move or delete of a record in the two trees or the unit list."""
     return _record(action=action, actor=actor, request=request, obj=obj, **detail)
+
+
+def record_reveal(*, actor, obj, field: str, purpose: str = "", request=None) -> AuditEntry:
+    """A full value of personal data (e.g. an ID number) was shown to ``actor``."""
+    return _record(action=AuditAction.REVEAL, actor=actor, request=request, obj=obj, field=field,
+                   purpose=purpose[:200])
+
+
+def record_import(*, actor, obj, rows: int, request=None, **detail) -> AuditEntry:
+    return _record(action=AuditAction.IMPORT, actor=actor, request=request, obj=obj, rows=rows, **detail)

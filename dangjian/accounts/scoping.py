@@ -6,8 +6,10 @@ scoped model names its anchors as class attributes:
 * ``scope_area_path`` — lookup prefix from the model to an ``Area`` ("" for Area itself,
   "area__" for a model with an ``area`` foreign key);
 * ``scope_organization_path`` — lookup prefix to a ``PartyOrganization`` ("" for the
-  organization itself). It may cross a reverse relation (a Unit is reached through the
-  organizations located in it); it is then applied as an ``IN`` subquery so rows never repeat.
+  organization itself); either attribute may be a tuple of prefixes (a transfer is seen by
+  both the sending and the receiving organization). A prefix may cross a reverse relation
+  (a Unit is reached through the organizations located in it); it is then applied as an
+  ``IN`` subquery so rows never repeat, and an organization grant reaching that way reads only.
 
 Because both trees are materialized paths, "under X" is ``path__startswith=X.path``: an
 indexed prefix range. Selectors, the admin, pages and the API all call :func:`narrow`.
@@ -78,32 +80,36 @@ def is_city_admin(actor) -> bool:
     return is_superuser(actor) or any(grant.role == Role.CITY_ADMIN for grant in grants_for(actor))
 
 
+def _prefixes(model: type[Model], attr: str) -> tuple[str, ...]:
+    """A model's anchors of one kind: one lookup prefix, or a tuple of them (a transfer is
+    seen by the sending and by the receiving organization)."""
+    value = getattr(model, attr, None)
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def scope_condition(actor, model: type[Model], *, write: bool = False) -> Q | None:
     """A Q narrowing ``model`` to the actor's scope; None means unrestricted.
 
     A deployment serves one city, so a city administrator's scope is everything."""
     if is_superuser(actor) or is_city_admin(actor):
         return None
-    area_prefix = getattr(model, "scope_area_path", None)
-    organization_prefix = getattr(model, "scope_organization_path", None)
-    if area_prefix is None and organization_prefix is None:
+    area_prefixes = _prefixes(model, "scope_area_path")
+    organization_prefixes = _prefixes(model, "scope_organization_path")
+    if not area_prefixes and not organization_prefixes:
         raise TypeError(f"{model.__name__} declares no scope anchor (scope_area_path / scope_organization_path)")
 
+    grants = [grant for grant in grants_for(actor) if grant.may_write or not write]
+    area_paths = [grant.area_path for grant in grants if grant.area_path is not None]
+    organization_paths = [grant.organization_path for grant in grants if grant.organization_path is not None]
     condition = Q(pk__in=[])
-    area_paths: list[str] = []
-    organization_paths: list[str] = []
-    for grant in grants_for(actor):
-        if write and not grant.may_write:
+    for prefix in area_prefixes:
+        condition |= _prefix_condition(model, prefix, area_paths)
+    for prefix in organization_prefixes:
+        if write and _org_reach_is_read_only(model, prefix):
             continue
-        if grant.area_path is not None and area_prefix is not None:
-            area_paths.append(grant.area_path)
-        if grant.organization_path is not None and organization_prefix is not None:
-            if write and _org_reach_is_read_only(model, organization_prefix):
-                continue
-            organization_paths.append(grant.organization_path)
-
-    condition |= _prefix_condition(model, area_prefix, area_paths)
-    condition |= _prefix_condition(model, organization_prefix, organization_paths)
+        condition |= _prefix_condition(model, prefix, organization_paths)
     return condition
 
 
@@ -171,18 +177,18 @@ def _in_scope(actor, obj: Model, *, write: bool) -> bool:
     for prefix_attr, grant_attr in (("scope_area_path", "area_path"),
                                     ("scope_organization_path", "organization_path")):
         grant_paths = [getattr(grant, grant_attr) for grant in grants if getattr(grant, grant_attr)]
-        if (write and grant_attr == "organization_path"
-                and _org_reach_is_read_only(model, getattr(model, prefix_attr, None))):
-            continue
         if not grant_paths:
             continue
-        try:
-            anchor = _anchor_path(obj, getattr(model, prefix_attr, None))
-        except LookupError:
-            needs_query = True
-            continue
-        if anchor is not None and any(anchor.startswith(path) for path in grant_paths):
-            return True
+        for prefix in _prefixes(model, prefix_attr):
+            if write and grant_attr == "organization_path" and _org_reach_is_read_only(model, prefix):
+                continue
+            try:
+                anchor = _anchor_path(obj, prefix)
+            except LookupError:
+                needs_query = True
+                continue
+            if anchor is not None and any(anchor.startswith(path) for path in grant_paths):
+                return True
     if needs_query:
         return narrow(actor, model._base_manager.filter(pk=obj.pk), write=write).exists()
     return False

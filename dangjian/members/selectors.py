@@ -1,0 +1,122 @@
+"""Reads of the member registry that reach a user, narrowed to the actor's scope.
+
+Search never decrypts the table: a name matches by substring, a pinyin or initials query by
+prefix on the stored keys (``varchar_pattern_ops``-friendly), a phone by prefix, and a full ID
+number through its blind-index digest.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dangjian.accounts import scoping
+from dangjian.core import crypto
+from dangjian.core.id_numbers import normalize_id_number, validate_id_number
+from dangjian.members.models import (
+    OFF_POST,
+    CareVisit,
+    FloatingDirection,
+    FloatingRecord,
+    Member,
+    Standing,
+    Transfer,
+)
+
+_LATIN = re.compile(r"^[a-z]+$")
+_DIGITS = re.compile(r"^\d{3,}$")
+
+
+def member_list_for(actor, *, include_left: bool = False) -> QuerySet:
+    members = scoping.narrow(actor, Member.objects.all()).select_related(
+        "organization", "sex", "ethnicity", "education"
+    )
+    return members if include_left else members.filter(standing=Standing.ACTIVE)
+
+
+def member_get_for(actor, pk) -> Member:
+    try:
+        return member_list_for(actor, include_left=True).select_related("residence_area", "workplace_unit").get(pk=pk)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404("党员不存在。") from None
+
+
+def member_search(queryset: QuerySet, query: str) -> QuerySet:
+    """Narrow ``queryset`` by a name, full pinyin, pinyin initials, phone or full ID number."""
+    query = (query or "").strip()
+    if not query:
+        return queryset
+    compact = normalize_id_number(query)
+    if len(compact) == 18 and compact[:17].isdigit():
+        try:
+            digest = crypto.blind_index(validate_id_number(compact))
+        except ValidationError:
+            return queryset.none()
+        return queryset.filter(id_number_digest=digest)
+    lowered = query.lower().replace(" ", "")
+    if _LATIN.match(lowered):
+        return queryset.filter(Q(name_pinyin__startswith=lowered) | Q(name_initials__startswith=lowered))
+    if _DIGITS.match(lowered):
+        return queryset.filter(phone__startswith=lowered)
+    return queryset.filter(name__contains=query)
+
+
+def member_filter(queryset: QuerySet, *, organization=None, status=None, employment=None, care_group=None,
+                  age_band=None, standing_years=None, education=None, on_date=None) -> QuerySet:
+    """The roster's filters; every argument is optional."""
+    on_date = on_date or timezone.localdate()
+    if organization is not None:
+        queryset = queryset.filter(organization__path__startswith=organization.path)
+    if status:
+        queryset = queryset.filter(status=status)
+    if employment:
+        queryset = queryset.filter(employment=employment)
+    if education:
+        queryset = queryset.filter(education__code=education)
+    if care_group == "off_post":
+        queryset = queryset.filter(employment__in=OFF_POST)
+    elif care_group == "floating":
+        queryset = queryset.filter(Exists(FloatingRecord.objects.filter(
+            member=OuterRef("pk"), direction=FloatingDirection.OUTFLOW, ended_on__isnull=True)))
+    elif care_group == "lost_contact":
+        queryset = queryset.filter(lost_contact_since__isnull=False)
+    elif care_group == "difficulty":
+        queryset = queryset.filter(has_difficulty=True)
+    if age_band:
+        low, _, high = age_band.partition("-")
+        # age ≥ low  ⇔ born on or before (on_date − low years); age ≤ high ⇔ born after (on_date − high−1 years)
+        if low:
+            queryset = queryset.filter(birth_date__lte=_years_before(on_date, int(low)))
+        if high:
+            queryset = queryset.filter(birth_date__gt=_years_before(on_date, int(high) + 1))
+    if standing_years:
+        low, _, high = standing_years.partition("-")
+        if low:
+            queryset = queryset.filter(full_member_on__lte=_years_before(on_date, int(low)))
+        if high:
+            queryset = queryset.filter(full_member_on__gt=_years_before(on_date, int(high) + 1))
+    return queryset
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def transfer_list_for(actor) -> QuerySet:
+    return scoping.narrow(actor, Transfer.objects.all()).select_related(
+        "member", "from_organization", "to_organization")
+
+
+def floating_list_for(actor) -> QuerySet:
+    return scoping.narrow(actor, FloatingRecord.objects.all()).select_related(
+        "member", "member__organization", "host_organization")
+
+
+def care_visit_list_for(actor) -> QuerySet:
+    return scoping.narrow(actor, CareVisit.objects.all()).select_related("member")
