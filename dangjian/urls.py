@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("dashboard/", include("dangjian.dashboard.urls")),
+    path("members/", include("dangjian.members.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,110 @@
+"""The seed's care groups (离退休、下岗失业、流动、困难党员) and who is due for a visit (MEM-08).
+
+A member may be in several groups; the shortest cadence among them applies. The cadence is
+the one the member's community set (CareCadence), else the default in settings
+(DANGJIAN_RULES["CARE_VISIT_MONTHS"]). Everything here reads a queryset the caller has
+already narrowed to the actor's scope.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from dangjian.members.models import (
+    CareCadence,
+    CareGroup,
+    Employment,
+    FloatingDirection,
+    FloatingRecord,
+    Member,
+)
+
+GROUP_CONDITIONS = {
+    CareGroup.RETIRED: Q(employment=Employment.RETIRED),
+    CareGroup.LAID_OFF: Q(employment=Employment.LAID_OFF),
+    CareGroup.DIFFICULTY: Q(has_difficulty=True),
+}
+
+
+def _open_outflow():
+    return FloatingRecord.objects.filter(member=OuterRef("pk"), direction=FloatingDirection.OUTFLOW,
+                                         ended_on__isnull=True)
+
+
+def in_care_groups(members: QuerySet) -> QuerySet:
+    """Members in at least one care group, annotated with ``is_floating`` and ``last_visit_on``."""
+    return (members.annotate(is_floating=Exists(_open_outflow()), last_visit_on=Max("care_visits__visited_on"))
+            .filter(Q(employment__in=[Employment.RETIRED, Employment.LAID_OFF]) | Q(has_difficulty=True)
+                    | Q(is_floating=True)))
+
+
+def groups_of(member: Member) -> list[str]:
+    groups = []
+    if member.employment == Employment.RETIRED:
+        groups.append(CareGroup.RETIRED)
+    if member.employment == Employment.LAID_OFF:
+        groups.append(CareGroup.LAID_OFF)
+    if member.has_difficulty:
+        groups.append(CareGroup.DIFFICULTY)
+    if getattr(member, "is_floating", False):
+        groups.append(CareGroup.FLOATING)
+    return groups
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@dataclass(frozen=True)
+class VisitDue:
+    member: Member
+    groups: list[str]
+    every_months: int
+    last_visit_on: datetime.date | None
+    due_on: datetime.date
+
+    @property
+    def group_labels(self) -> str:
+        return "、".join(str(CareGroup(group).label) for group in self.groups)
+
+
+def cadences_for(members: QuerySet) -> dict[tuple[str, str], int]:
+    """{(community path, group): months} for the communities the members' organizations sit in."""
+    return {(path, group): months for path, group, months in
+            CareCadence.objects.values_list("area__path", "group", "every_months")}
+
+
+def visits_due(members: QuerySet, *, on_date: datetime.date) -> list[VisitDue]:
+    """Care-group members whose next visit is due on or before ``on_date``, most overdue first.
+
+    Never visited: due from the day they entered the registry (or the group)."""
+    cadences = cadences_for(members)
+    due = []
+    rows = in_care_groups(members).select_related("organization__area").order_by("name_pinyin", "id")
+    for member in rows.iterator(chunk_size=2000):
+        groups = groups_of(member)
+        community_path = member.organization.area.path
+        months = min(_cadence(cadences, community_path, group) for group in groups)
+        start = member.last_visit_on or timezone.localdate(member.created_at)
+        due_on = _add_months(start, months) if member.last_visit_on else start
+        if due_on <= on_date:
+            due.append(VisitDue(member=member, groups=groups, every_months=months,
+                                last_visit_on=member.last_visit_on, due_on=due_on))
+    due.sort(key=lambda item: item.due_on)
+    return due
+
+
+def _cadence(cadences: dict, community_path: str, group: str) -> int:
+    for (path, cadence_group), months in cadences.items():
+        if cadence_group == group and community_path.startswith(path):
+            return months
+    return CareCadence.default_months(group)
