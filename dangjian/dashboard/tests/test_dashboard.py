@@ -1,0 +1,70 @@
+"""The dashboard (admin index) and the organization health check, for the user's scope."""
+
+import pytest
+from django.test import Client
+
+from dangjian.organizations import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_district_dashboard_compares_its_streets_and_drills_down(city, district_admin):
+    client = _client(district_admin)
+    html = client.get("/admin/").content.decode()
+    board = html.split('id="dashboard"', 1)[1]
+    assert "梅园新村街道" in board and "新街口街道" in board
+    assert "夫子庙街道" not in board
+    # clicking a street shows its communities
+    drilled = client.get(f"/admin/?area={city.meiyuan.pk}").content.decode().split('id="dashboard"', 1)[1]
+    assert "大行宫社区" in drilled and "新街口街道" not in drilled.split('data-testid="comparison"', 1)[1]
+
+
+def test_dashboard_period_selector_and_change(city, district_admin):
+    html = _client(district_admin).get("/admin/?period=quarter").content.decode()
+    assert "季度" in html
+    assert "较上期" in html
+
+
+def test_dashboard_figures_link_to_their_records(city, district_admin):
+    html = _client(district_admin).get("/admin/").content.decode()
+    assert 'data-metric="organizations.total"' in html
+    assert "/admin/organizations/partyorganization/" in html
+
+
+def test_health_check_lists_findings_with_citations(city, superuser, district_admin, street_admin):
+    services.area_create(actor=superuser, parent=city.meiyuan, name="无组织社区", code="320102002008")
+    html = _client(district_admin).get("/dashboard/health/").content.decode()
+    assert "无组织社区" in html and "ORG-08" in html and "党章" in html
+    # another district's administrator does not see it
+    services.area_create(actor=superuser, parent=city.fuzimiao, name="秦淮空白社区", code="320104001008")
+    assert "秦淮空白社区" not in _client(street_admin).get("/dashboard/health/").content.decode()
+
+
+def test_user_without_role_sees_no_figures(db, django_user_model):
+    nobody = django_user_model.objects.create_user(username="nobody", is_staff=True)
+    html = _client(nobody).get("/admin/").content.decode()
+    assert 'id="dashboard"' not in html
+    assert _client(nobody).get("/dashboard/health/").status_code == 404
+
+
+def test_dashboard_queries_do_not_grow_with_the_data(city, superuser, district_admin):
+    """The number of queries depends on the metrics and the children shown, never on rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(district_admin)
+    client.get("/admin/")  # warm the session
+    with CaptureQueriesContext(connection) as before:
+        client.get(f"/admin/?area={city.xuanwu.pk}")
+    # more rows under the district (communities), the same children (its two streets)
+    for number in range(3, 8):
+        services.area_create(actor=superuser, parent=city.meiyuan, name=f"社区{number}", code=f"32010200200{number}")
+    with CaptureQueriesContext(connection) as after:
+        client.get(f"/admin/?area={city.xuanwu.pk}")
+    assert len(after) == len(before)
