@@ -1,0 +1,338 @@
+"""Compliance checks over the member registry (RULES.md: ORG-03, ORG-04, MEM-01, MEM-03, MEM-04,
+MEM-06, MEM-08).
+
+A rule warns; it never changes a record. Every threshold is read from
+``settings.DANGJIAN_RULES`` (with the default of RULES.md where a key is not set yet). Each
+check is one or two queries over the scope, so the dashboard can run them all.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+
+from dangjian.accounts import scoping
+from dangjian.core.registry import Finding, Severity, rules
+from dangjian.members import care
+from dangjian.members.models import (
+    CareCadence,
+    CareVisit,
+    FloatingDirection,
+    FloatingRecord,
+    Member,
+    MemberStatus,
+    Standing,
+    Transfer,
+    TransferStatus,
+)
+from dangjian.organizations.models import BRANCH_KINDS
+
+MEMBER_AREA = "organization__area__"
+
+
+def _setting(key: str, default):
+    return settings.DANGJIAN_RULES.get(key, default)
+
+
+def scoped_members(scope):
+    """Members on the roll in the scope (their organization's area under the focus)."""
+    return scope.narrow(Member.objects.filter(standing=Standing.ACTIVE), MEMBER_AREA)
+
+
+def _scoped_either_side(scope, queryset, area_prefixes: tuple[str, ...]):
+    """A record seen from two organizations (a letter, a floating record): narrowed to the
+    actor's scope, then focused on either side's area."""
+    queryset = scoping.narrow(scope.actor, queryset)
+    if scope.focus_area is not None:
+        under = Q()
+        for prefix in area_prefixes:
+            under |= Q(**{f"{prefix}path__startswith": scope.focus_area.path})
+        queryset = queryset.filter(under)
+    return queryset
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` moved by ``months`` (negative: back), clamped to the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _url(name: str, pk) -> str | None:
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:  # the page is not mounted (yet)
+        return None
+
+
+def _member_url(member_pk) -> str | None:
+    return _url("admin:members_member_change", member_pk)
+
+
+def _organization_url(organization_pk) -> str | None:
+    return _url("admin:organizations_partyorganization_change", organization_pk)
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from ``start`` to ``end``."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - (end.day < start.day)
+
+
+# ---------------------------------------------------------------- organizations sized by members
+
+
+def _branches_counting(scope, **member_conditions):
+    """The active branches in scope, each annotated with ``n``: its members on the roll that
+    meet ``member_conditions`` (one GROUP BY over the member_org_pinyin index)."""
+    condition = Q(members__standing=Standing.ACTIVE, **{f"members__{k}": v for k, v in member_conditions.items()})
+    return (scope.organizations().filter(kind__in=BRANCH_KINDS, is_active=True)
+            .annotate(n=Count("members", filter=condition)).only("pk", "name", "path").order_by("path"))
+
+
+@rules.register(
+    code="ORG-03",
+    title="党支部党员人数超过规定",
+    citation="《中国共产党支部工作条例（试行）》（2018）第四条：党支部党员人数一般不超过50人（RULES.md ORG-03）",
+    severity=Severity.WARNING,
+    action="研究是否按工作需要分设党支部；党员50至100人的可成立党总支（须经上级党组织批准）。",
+)
+def branch_too_large(scope, on_date: datetime.date):
+    limit = _setting("BRANCH_MAX_MEMBERS", 50)
+    for organization in _branches_counting(scope).filter(n__gt=limit):
+        yield Finding(
+            rule_code="ORG-03",
+            message=f"{organization.name}有党员{organization.n}名，超过一般不超过{limit}名的规定。",
+            subject=organization,
+            anchor_label=organization.name,
+            records_url=_organization_url(organization.pk),
+            detail={"members": organization.n, "limit": limit},
+        )
+
+
+@rules.register(
+    code="ORG-04",
+    title="党支部未登记书记或支部委员会（按是否登记书记近似判断）",
+    citation="《中国共产党支部工作条例（试行）》（2018）第六章：正式党员7人以上的党支部设立支部委员会，"
+             "一般由3至5人组成；不足7人的不设委员会，设书记1名（RULES.md ORG-04）",
+    severity=Severity.WARNING,
+    action="核实后登记支部书记；正式党员7人以上而未设支部委员会的，召开党员大会选举产生支部委员会，"
+           "不足7人的选举产生书记。",
+)
+def branch_without_leadership(scope, on_date: datetime.date):
+    """The system records a branch's secretary but not its committee members (yet). A branch
+    with full members and no secretary recorded certainly has no recorded leadership: that is
+    what is flagged. A branch with a secretary but no elected committee cannot be seen from
+    the data we hold, so it is not flagged (the title says so)."""
+    threshold = _setting("BRANCH_COMMITTEE_FROM_FULL_MEMBERS", 7)
+    branches = _branches_counting(scope, status=MemberStatus.FULL).filter(secretary_name="", n__gte=1)
+    for organization in branches:
+        full = organization.n
+        if full >= threshold:
+            message = (f"{organization.name}有正式党员{full}名，应设立支部委员会（一般3至5人），"
+                       f"但系统中未登记书记，无法确认已设立支部委员会。")
+        else:
+            message = f"{organization.name}有正式党员{full}名，应设书记1名，但系统中未登记书记。"
+        yield Finding(
+            rule_code="ORG-04",
+            message=message,
+            subject=organization,
+            anchor_label=organization.name,
+            records_url=_organization_url(organization.pk),
+            detail={"full_members": full, "needs_committee": full >= threshold},
+        )
+
+
+# ---------------------------------------------------------------- members
+
+
+@rules.register(
+    code="MEM-01",
+    title="预备党员预备期已满未转正",
+    citation="《中国共产党章程》第七条：预备期为一年；党组织对预备期满的党员应当认真讨论，"
+             "需要继续考察的可延长预备期，但不能超过一年（RULES.md MEM-01）",
+    severity=Severity.WARNING,
+    action="预备期满及时召开支部党员大会讨论转正；需要继续考察的作出延长预备期的决议并报上级批准，"
+           "延长期满仍不具备条件的，取消预备党员资格。",
+)
+def probation_overdue(scope, on_date: datetime.date):
+    """Probation ends one year after joining (the branch vote). Past that a warning; past the
+    longest extension (default 1 more year, PROBATION_MAX_EXTENSION_MONTHS) serious. The
+    system has no record of an extension decision, so both are reported."""
+    extension = _setting("PROBATION_MAX_EXTENSION_MONTHS", 12)
+    # Past the end of probation ⇔ joined_on + 12 months < on_date.
+    candidates = (scoped_members(scope).filter(status=MemberStatus.PROBATIONARY,
+                                               joined_on__lt=add_months(on_date, -12))
+                  .select_related("organization").order_by("joined_on", "id"))
+    for member in candidates:
+        ends_on = add_months(member.joined_on, 12)
+        last_day = add_months(member.joined_on, 12 + extension)
+        if on_date > last_day:
+            severity = Severity.SERIOUS
+            message = (f"{member.name}（{member.organization.name}）{member.joined_on:%Y年%m月%d日}入党，"
+                       f"预备期含最长延长期已于{last_day:%Y年%m月%d日}届满，仍为预备党员。")
+        else:
+            severity = Severity.WARNING
+            message = (f"{member.name}（{member.organization.name}）预备期已于{ends_on:%Y年%m月%d日}届满，"
+                       f"尚未转正；如已决定延长预备期，最长至{last_day:%Y年%m月%d日}。")
+        yield Finding(
+            rule_code="MEM-01",
+            message=message,
+            subject=member,
+            anchor_label=member.organization.name,
+            records_url=_member_url(member.pk),
+            detail={"severity": severity, "probation_ended_on": ends_on.isoformat()},
+        )
+
+
+@rules.register(
+    code="MEM-03",
+    title="失联党员",
+    citation="《中国共产党党员教育管理工作条例》（2019）第二十四条：失去联系6个月以上的，党组织可以停止其党籍；"
+             "停止党籍2年后确实无法取得联系的，按照自行脱党予以除名（RULES.md MEM-03）",
+    severity=Severity.WARNING,
+    action="继续多方查找并登记联系情况；失联满6个月的，由党组织研究是否停止其党籍；停止党籍2年后仍无法"
+           "联系的，研究按自行脱党除名。系统不会自动变更党籍状态。",
+)
+def lost_contact(scope, on_date: datetime.date):
+    """Lost contact: under 6 months a reminder, 6 months on consider suspension, and 2 more
+    years on (the suspension itself is not recorded yet) consider removal."""
+    finding_months = _setting("LOST_CONTACT_FINDING_MONTHS", 6)
+    removal_years = _setting("LOST_CONTACT_REMOVAL_YEARS", 2)
+    members = (scoped_members(scope).filter(lost_contact_since__isnull=False, lost_contact_since__lte=on_date)
+               .select_related("organization").order_by("lost_contact_since", "id"))
+    for member in members:
+        since = member.lost_contact_since
+        months = _months_between(since, on_date)
+        suspend_from = add_months(since, finding_months)
+        remove_from = add_months(suspend_from, 12 * removal_years)
+        who = f"{member.name}（{member.organization.name}）自{since:%Y年%m月%d日}失去联系"
+        if on_date >= remove_from:
+            severity = Severity.SERIOUS
+            message = f"{who}，已{months}个月；停止党籍{removal_years}年后仍无法联系的，应研究按自行脱党予以除名。"
+        elif on_date >= suspend_from:
+            severity = Severity.WARNING
+            message = f"{who}，已{months}个月（满{finding_months}个月），党组织应研究是否停止其党籍。"
+        else:
+            severity = Severity.INFO
+            message = f"{who}，已{months}个月，请继续查找。"
+        yield Finding(
+            rule_code="MEM-03",
+            message=message,
+            subject=member,
+            anchor_label=member.organization.name,
+            records_url=_member_url(member.pk),
+            detail={"severity": severity, "months": months},
+        )
+
+
+@rules.register(
+    code="MEM-04",
+    title="流动党员6个月以上未联系",
+    citation="中共中央办公厅《关于加强新时代流动党员教育管理的意见》（2024）；《中国共产党党员教育管理"
+             "工作条例》（2019）第二十四条（RULES.md MEM-04、MEM-03）",
+    severity=Severity.WARNING,
+    action="流出地党组织应主动联系并登记联系情况，流入地党组织协助；确实无法取得联系的，按失联党员登记（MEM-03）。",
+)
+def floating_without_contact(scope, on_date: datetime.date):
+    """Open floating records (out and in) whose last contact (or start) is 6+ months back."""
+    months = _setting("FLOATING_NO_CONTACT_MONTHS", 6)
+    cutoff = add_months(on_date, -months)
+    records = (FloatingRecord.objects.filter(ended_on__isnull=True, started_on__lte=on_date)
+               .annotate(last_contact=Coalesce("last_contact_on", "started_on"))
+               .filter(last_contact__lte=cutoff)
+               .filter(Q(member__isnull=True) | Q(member__standing=Standing.ACTIVE)))
+    records = _scoped_either_side(scope, records, ("member__organization__area__", "host_organization__area__"))
+    records = records.select_related("member__organization", "host_organization").order_by("last_contact", "id")
+    for record in records:
+        if record.direction == FloatingDirection.OUTFLOW:
+            who = f"{record.member.name}（{record.member.organization.name}，流出至{record.place}）"
+            anchor = record.member.organization.name
+        else:
+            name = record.member.name if record.member_id else record.outside_name
+            who = f"{name}（由{record.place}流入，{record.host_organization.name}协助管理）"
+            anchor = record.host_organization.name
+        yield Finding(
+            rule_code="MEM-04",
+            message=f"流动党员{who}最近一次联系在{record.last_contact:%Y年%m月%d日}，已{months}个月以上未联系。",
+            subject=record,
+            anchor_label=anchor,
+            records_url=_url("admin:members_floatingrecord_change", record.pk),
+            detail={"last_contact_on": record.last_contact.isoformat()},
+        )
+
+
+@rules.register(
+    code="MEM-06",
+    title="组织关系介绍信过期未接收",
+    citation="组织关系转接工作规程：介绍信有效期以信上载明为准（默认90天），党员应在有效期内报到"
+             "（RULES.md MEM-06，地方实践）；《中国共产党党员教育管理工作条例》（2019）第二十五条",
+    severity=Severity.WARNING,
+    action="与转入方和党员本人核实报到情况；原介绍信作废退回，需要转接的重新开具。在接收前，转出党组织仍负责管理该党员。",
+)
+def transfer_letter_expired(scope, on_date: datetime.date):
+    """A letter marked expired, or still issued past its validity (the daily expiry job has not
+    run yet), with no later letter for the same member."""
+    later = Transfer.objects.filter(member=OuterRef("member"), pk__gt=OuterRef("pk"))
+    letters = (Transfer.objects.filter(Q(status=TransferStatus.EXPIRED)
+                                       | Q(status=TransferStatus.ISSUED, issued_on__lt=on_date))
+               .filter(member__standing=Standing.ACTIVE, issued_on__lte=on_date)
+               .exclude(Exists(later)))
+    letters = _scoped_either_side(scope, letters, ("from_organization__area__", "to_organization__area__"))
+    letters = letters.select_related("member", "from_organization", "to_organization").order_by("issued_on", "id")
+    for letter in letters:
+        expires_on = letter.expires_on
+        if letter.status == TransferStatus.ISSUED and expires_on >= on_date:
+            continue  # still valid
+        destination = letter.to_organization.name if letter.to_organization_id else letter.to_outside
+        source = letter.from_organization.name if letter.from_organization_id else letter.from_outside
+        yield Finding(
+            rule_code="MEM-06",
+            message=(f"{letter.member.name}的组织关系介绍信（{letter.letter_number}，{source}→{destination}）"
+                     f"有效期至{expires_on:%Y年%m月%d日}，已过期未接收。"),
+            subject=letter,
+            anchor_label=source,
+            records_url=_url("admin:members_transfer_change", letter.pk),
+            detail={"expires_on": expires_on.isoformat()},
+        )
+
+
+@rules.register(
+    code="MEM-08",
+    title="关爱对象走访逾期",
+    citation="社区对离退休、下岗失业、流动和困难党员的走访慰问制度（周期由社区设置，默认离退休和下岗失业"
+             "每半年、困难党员和流动党员每季度；RULES.md MEM-08，地方实践，可配置）",
+    severity=Severity.INFO,
+    action="安排走访慰问并登记走访情况和帮扶措施。",
+)
+def care_visit_overdue(scope, on_date: datetime.date):
+    """Care-group members due for a visit (members.care.visits_due). Members visited within
+    the shortest cadence anywhere cannot be due and are dropped in SQL first."""
+    shortest = min([*settings.DANGJIAN_RULES["CARE_VISIT_MONTHS"].values(),
+                    *CareCadence.objects.values_list("every_months", flat=True).distinct()])
+    recent = CareVisit.objects.filter(member=OuterRef("pk"), visited_on__gt=add_months(on_date, -shortest))
+    members = scoped_members(scope).filter(joined_on__lte=on_date).exclude(Exists(recent))
+    for due in care.visits_due(members, on_date=on_date):
+        member = due.member
+        if due.last_visit_on:
+            when = f"上次走访{due.last_visit_on:%Y年%m月%d日}，应于{due.due_on:%Y年%m月%d日}前再次走访"
+        else:
+            when = "尚无走访记录"
+        overdue_days = (on_date - due.due_on).days
+        yield Finding(
+            rule_code="MEM-08",
+            message=f"{member.name}（{due.group_labels}，每{due.every_months}个月走访）{when}。",
+            subject=member,
+            anchor_label=member.organization.name,
+            records_url=_member_url(member.pk),
+            detail={"due_on": due.due_on.isoformat(), "overdue_days": overdue_days,
+                    "severity": Severity.WARNING if overdue_days > 30 * due.every_months else Severity.INFO},
+        )
+
