@@ -118,11 +118,19 @@ def _set_id_number(member: Member, raw: str) -> None:
     if clash.exists():
         # Say so without revealing whose number it is or where they are registered.
         raise ValidationError({"id_number": "该身份证号码已登记在系统中（可能在其他党组织），请核对。"})
+    fill_id_number(member, number, digest=digest,
+                   sex=Code.objects.of(CodeTable.SEX).get(code=sex_code_from_id(number)))
+
+
+def fill_id_number(member: Member, number: str, *, digest: str, sex: Code) -> None:
+    """Store a validated ID number on ``member`` (ciphertext, digest, masked copy) with the birth
+    date and sex it carries. No query: the caller has checked uniqueness and looked up ``sex``
+    (member_create per member; an import once for the whole file)."""
     member.id_number_ciphertext = crypto.encrypt(number)
     member.id_number_digest = digest
     member.id_number_masked = mask_id_number(number)
     member.birth_date = birth_date_from_id(number)
-    member.sex = Code.objects.of(CodeTable.SEX).get(code=sex_code_from_id(number))
+    member.sex = sex
 
 
 def _apply_fields(member: Member, fields: dict) -> dict:
