@@ -23,6 +23,8 @@ from ninja.utils import check_csrf
 
 from dangjian.accounts.api import router as accounts_router
 from dangjian.accounts.services import token_authenticate
+from dangjian.members.api import floating_router, transfers_router
+from dangjian.members.api import router as members_router
 from dangjian.organizations.api import router as organizations_router
 
 NOT_AUTHENTICATED = "未登录或登录已过期：请先登录，或在请求头中提供有效的接口令牌（Authorization: Bearer …）。"
@@ -140,3 +142,6 @@ def on_invalid_request(request: HttpRequest, exc: SchemaValidationError) -> Http
 
 api.add_router("/", organizations_router)
 api.add_router("/tokens", accounts_router)
+api.add_router("/members", members_router)
+api.add_router("/transfers", transfers_router)
+api.add_router("/floating", floating_router)

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, RoleAssignment, User
+from dangjian.members.models import FloatingRecord, Member, Transfer
 from dangjian.organizations.models import Area, PartyOrganization, Unit
 
 ROLES = ["superuser", "city_admin", "district_admin", "street_admin", "community_admin", "org_admin", "leader"]
@@ -31,7 +32,8 @@ PUBLIC_ROUTES = {
 }
 DASHBOARD_ROUTES = {"dashboard/health/"}
 # API collections and objects, by their first path segment.
-API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken}
+API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
+              "members": Member, "transfers": Transfer, "floating": FloatingRecord}
 
 
 def _walk(patterns, prefix=""):
