@@ -1,0 +1,597 @@
+"""Reading a member roster spreadsheet: find the header row, map columns to fields, and turn each
+messy row into clean values, with its errors in Chinese.
+
+Nothing here writes. ``services_import`` runs this over an upload (the preview) and commits the
+rows it accepted. The rules are the services' own — ``validate_id_number``, ``services._code``
+for the code tables, ``services._check_dates`` — this module only turns what people type into a
+spreadsheet (full-width digits, stray spaces, a lowercase x, 1985.07, 1985年7月, Excel serial
+numbers, a title row above the header) into what those rules expect.
+"""
+
+import csv
+import datetime
+import functools
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from python_calamine import CalamineError, CalamineWorkbook
+
+from dangjian.core.id_numbers import (
+    birth_date_from_id,
+    normalize_id_number,
+    sex_code_from_id,
+    validate_id_number,
+)
+from dangjian.core.masking import mask_id_number
+from dangjian.core.models import CodeTable
+from dangjian.members import services
+from dangjian.members.models import Employment, MemberStatus
+
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
+SUPPORTED_EXTENSIONS = (*EXCEL_EXTENSIONS, ".csv")
+HEADER_SCAN_ROWS = 20  # a title, a unit line and a date line above the header are common
+
+
+class UnreadableFile(ValueError):
+    """The upload is not a spreadsheet we can read (the message is for the user)."""
+
+
+# ---------------------------------------------------------------- the fields a roster maps to
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    aliases: tuple[str, ...]
+    required: bool = False
+    example: str = ""
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("name", "姓名", ("姓名", "党员姓名", "名字"), required=True, example="张建国"),
+    Field("sex", "性别", ("性别",), example="男"),
+    Field("ethnicity", "民族", ("民族",), required=True, example="汉族"),
+    Field("id_number", "身份证号码", ("身份证号码", "身份证号", "公民身份号码", "公民身份证号码", "身份证",
+                                    "身份证件号码", "证件号码"), required=True),
+    Field("birth_date", "出生日期", ("出生日期", "出生年月", "出生年月日", "出生时间", "生日"), example="1980-05-17"),
+    Field("joined_on", "入党时间", ("入党时间", "入党日期", "入党年月", "加入党组织日期", "入党时间（年月）"),
+          required=True, example="2005-07-01"),
+    Field("full_member_on", "转正时间", ("转正时间", "转正日期", "转正年月", "转为正式党员日期"), example="2006-07-01"),
+    Field("education", "学历", ("学历", "文化程度", "最高学历", "全日制学历"), example="大学本科"),
+    Field("workplace_text", "工作单位", ("工作单位", "工作单位及职务", "单位", "所在单位", "现工作单位"),
+          example="南京市玄武区某街道办事处"),
+    Field("phone", "联系电话", ("联系电话", "手机", "手机号", "手机号码", "电话", "电话号码", "联系方式"),
+          example="13912345678"),
+    Field("status", "人员类别", ("人员类别", "党员类别", "党员状态", "党员类型", "类别"), example="正式党员"),
+    Field("employment", "就业状况", ("就业状况", "就业情况", "工作状态", "在岗情况"), example="在职"),
+    Field("notes", "备注", ("备注", "说明"), example=""),
+)
+FIELDS_BY_KEY = {item.key: item for item in FIELDS}
+REQUIRED_KEYS = tuple(item.key for item in FIELDS if item.required)
+
+
+def normalize_header(text) -> str:
+    """'身份证号码（18位）*' → '身份证号码': NFKC, no spaces, no marks, no trailing note in brackets."""
+    text = unicodedata.normalize("NFKC", cell_text(text))
+    text = re.sub(r"\s+", "", text).strip("*:：")
+    return re.sub(r"[(\[].*[)\]]$", "", text).strip("*:：").lower()
+
+
+@functools.cache
+def _aliases() -> dict[str, str]:
+    return {normalize_header(alias): item.key for item in FIELDS for alias in item.aliases}
+
+
+def recognise(header) -> str | None:
+    """The field a column header names, or None."""
+    return _aliases().get(normalize_header(header))
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+@dataclass
+class Sheet:
+    """The rows of the first worksheet (or the CSV) as (line number as Excel shows it, cells)."""
+
+    rows: Iterator[tuple[int, list]]
+
+
+def open_sheet(data: bytes, file_name: str) -> Sheet:
+    """Open an .xlsx/.xls or .csv upload. Raises UnreadableFile with a message for the user."""
+    extension = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if extension not in SUPPORTED_EXTENSIONS:
+        raise UnreadableFile("只能导入Excel（.xlsx、.xls）或CSV（.csv）文件。")
+    if not data:
+        raise UnreadableFile("上传的文件是空的。")
+    if extension == ".csv":
+        return Sheet(rows=_csv_rows(data))
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+    except (CalamineError, ValueError, OSError, IndexError) as error:
+        raise UnreadableFile("无法读取该文件，请确认它是Excel（.xlsx）文件且没有加密。") from error
+    first_row = sheet.start[0] if sheet.start else 0
+    return Sheet(rows=((first_row + offset + 1, cells) for offset, cells in enumerate(sheet.iter_rows())))
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile("无法识别CSV文件的编码，请另存为UTF-8编码的CSV或Excel文件。")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    return ((line, cells) for line, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1))
+
+
+def is_blank(cells: list) -> bool:
+    return all(cell_text(cell) == "" for cell in cells)
+
+
+@dataclass
+class Layout:
+    """Where the header is and what it says."""
+
+    header_line: int
+    headers: list[str]
+    samples: list[list[str]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """Identifies a header set, so a confirmed mapping is offered again for the same layout."""
+        return hashlib.sha256("\x1f".join(normalize_header(h) for h in self.headers).encode()).hexdigest()
+
+
+def detect_layout(sheet: Sheet, *, samples: int = 5) -> Layout:
+    """Find the header row among the first rows: the one naming the most known fields.
+
+    A title row ('某某社区党员花名册') or a blank line above the header is skipped. Consumes the
+    first rows of ``sheet``; the caller opens the file again to read the data."""
+    head = []
+    for line, cells in sheet.rows:
+        head.append((line, cells))
+        if len(head) >= HEADER_SCAN_ROWS + samples:
+            break
+    candidates = [(sum(recognise(cell) is not None for cell in cells), -index)
+                  for index, (_line, cells) in enumerate(head[:HEADER_SCAN_ROWS])]
+    if not candidates or all(is_blank(cells) for _line, cells in head):
+        raise UnreadableFile("文件中没有任何内容。")
+    best, negative_index = max(candidates)
+    index = -negative_index if best >= 2 else next(i for i, (_l, cells) in enumerate(head) if not is_blank(cells))
+    line, cells = head[index]
+    width = max((len(row) for _l, row in head), default=0)
+    headers = [cell_text(cell) for cell in cells] + [""] * (width - len(cells))
+    while headers and headers[-1] == "":
+        headers.pop()
+    sample_rows = [[cell_text(cell) for cell in row[:len(headers)]]
+                   for _l, row in head[index + 1:] if not is_blank(row)][:samples]
+    return Layout(header_line=line, headers=headers, samples=sample_rows)
+
+
+def suggest_columns(headers: list[str]) -> dict[str, int]:
+    """{field: column index} for the headers we recognise (the first column naming a field wins)."""
+    columns: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        key = recognise(header)
+        if key and key not in columns:
+            columns[key] = index
+    return columns
+
+
+def check_columns(columns: dict[str, int], headers: list[str]) -> None:
+    """A mapping is usable: known fields, real columns, no column used twice, required fields present."""
+    errors = []
+    unknown = set(columns) - set(FIELDS_BY_KEY)
+    if unknown:
+        errors.append(f"未知的字段：{'、'.join(sorted(unknown))}。")
+    if any(not 0 <= index < len(headers) for index in columns.values()):
+        errors.append("所选的列不在文件中。")
+    used: dict[int, list[str]] = {}
+    for key, index in columns.items():
+        used.setdefault(index, []).append(FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else key)
+    for index, labels in used.items():
+        if len(labels) > 1 and 0 <= index < len(headers):
+            errors.append(f"“{headers[index]}”列同时对应了{'、'.join(labels)}，一列只能对应一个字段。")
+    missing = [FIELDS_BY_KEY[key].label for key in REQUIRED_KEYS if key not in columns]
+    if missing:
+        errors.append(f"请为必填字段选择对应的列：{'、'.join(missing)}。")
+    if errors:
+        raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------- normalising cells
+
+
+def cell_text(value) -> str:
+    """A cell as the text a person would read in it (13912345678.0 → '13912345678')."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def clean_text(value) -> str:
+    """NFKC (full-width letters and digits to ASCII), spaces trimmed and collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", cell_text(value))).strip()
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NAME_DOTS = re.compile(r"[•・‧∙⋅.．]")
+
+
+def clean_name(value) -> str:
+    """'张  三' → '张三' (spaces padding two-character names); every middle-dot variant → '·'."""
+    text = _NAME_DOTS.sub("·", clean_text(value))
+    if _CJK.search(text):
+        text = re.sub(r"\s+", "", text)
+    return text
+
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug included)
+MIN_YEAR, MAX_YEAR = 1900, 2100
+_MAX_SERIAL = (datetime.date(MAX_YEAR, 12, 31) - EXCEL_EPOCH).days
+_TIME_SUFFIX = re.compile(r"^(\S+)\s+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+DATE_HINT = "请写成1985-07-01、1985.07或1985年7月"
+
+
+def parse_date(value) -> tuple[datetime.date, bool] | None:
+    """(date, whether a day was given) from a roster cell; None when blank.
+
+    Accepts Excel dates and serial numbers, 1985-7-1, 1985/7/1, 1985.07, 1985.7.1, 1985年7月(1日),
+    19850701, 198507 and full-width digits. A month without a day means the 1st. Raises
+    ValueError with the reason in Chinese."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return _checked(value.date()), True
+    if isinstance(value, datetime.date):
+        return _checked(value), True
+    if isinstance(value, bool):
+        raise ValueError(DATE_HINT)
+    if isinstance(value, int | float):
+        return _date_from_number(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return None
+    match = _TIME_SUFFIX.match(text)
+    if match:
+        text = match.group(1)
+    text = re.sub(r"\s+", "", text)
+    if text.isdigit():
+        return _date_from_digits(text)
+    if re.fullmatch(r"\d{4,5}\.\d+", text) and MIN_YEAR <= int(text.split(".")[0]) <= MAX_YEAR:
+        whole, fraction = text.split(".")
+        return _year_month(int(whole), fraction, text)
+    text = re.sub(r"[日号]$", "", text)
+    text = re.sub(r"[年月./／\\、_]", "-", text)
+    text = re.sub(r"-+", "-", text).strip("-")
+    match = _YMD.match(text)
+    if not match:
+        if re.fullmatch(r"\d{2}-\d{1,2}(-\d{1,2})?", text):
+            raise ValueError("年份请写全4位（例如1985）")
+        raise ValueError(DATE_HINT)
+    year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
+    return _build(year, month, int(day) if day else None)
+
+
+def _date_from_number(value: float) -> tuple[datetime.date, bool]:
+    if isinstance(value, float) and not value.is_integer():
+        whole = int(value)
+        if MIN_YEAR <= whole <= MAX_YEAR:
+            # 1985.07 typed into a number cell; Excel keeps 1985.10 as 1985.1.
+            return _year_month(whole, repr(value).split(".")[1], repr(value))
+        value = whole  # a date serial with a time of day
+    number = int(value)
+    if MIN_YEAR <= number <= MAX_YEAR:
+        raise ValueError("只有年份，请补充月份")
+    if 1 <= number <= _MAX_SERIAL:
+        return _checked(EXCEL_EPOCH + datetime.timedelta(days=number)), True
+    return _date_from_digits(str(number))
+
+
+def _date_from_digits(text: str) -> tuple[datetime.date, bool]:
+    if len(text) == 8:
+        return _build(int(text[:4]), int(text[4:6]), int(text[6:]))
+    if len(text) == 6:
+        return _build(int(text[:4]), int(text[4:]), None)
+    if len(text) == 4:
+        raise ValueError("只有年份，请补充月份")
+    if len(text) == 5 and 1 <= int(text) <= _MAX_SERIAL:  # an Excel serial that reached a CSV as text
+        return _checked(EXCEL_EPOCH + datetime.timedelta(days=int(text))), True
+    raise ValueError(DATE_HINT)
+
+
+def _year_month(year: int, fraction: str, shown: str) -> tuple[datetime.date, bool]:
+    if fraction == "1":
+        raise ValueError(f"“{shown}”可能是1月也可能是10月（Excel会把1985.10存成1985.1），请写成{year}-01或{year}-10")
+    if len(fraction) in (1, 2):
+        return _build(year, int(fraction), None)
+    if len(fraction) in (3, 4):  # 1985.0701, 1985.701
+        return _build(year, int(fraction[:-2]), int(fraction[-2:]))
+    raise ValueError(DATE_HINT)
+
+
+def _build(year: int, month: int, day: int | None) -> tuple[datetime.date, bool]:
+    try:
+        built = datetime.date(year, month, day or 1)
+    except ValueError:
+        raise ValueError("不是有效的日期") from None
+    return _checked(built), day is not None
+
+
+def _checked(day: datetime.date) -> datetime.date:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError("年份不合理")
+    return day
+
+
+_PHONE = re.compile(r"^\+?\d[\d-]{4,19}$")
+
+
+def clean_phone(value) -> str:
+    """Digits (and a landline's dash) as typed, without spaces; ValueError when not a phone number."""
+    text = re.sub(r"[\s()（）]", "", clean_text(value)).replace("—", "-").replace("－", "-")
+    if not text:
+        return ""
+    digits = sum(ch.isdigit() for ch in text)
+    if not _PHONE.match(text) or not 7 <= digits <= 15 or len(text) > 20:
+        raise ValueError
+    return text
+
+
+def clean_id_number(value) -> str:
+    """The ID number as text, refusing one that Excel stored as a number (its last digits are lost)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if abs(value) >= 1e14:
+            raise ValidationError("身份证号码被Excel存成了数字，后几位已经丢失：请把该列设为“文本”格式后重新填写。")
+        return normalize_id_number(cell_text(value))
+    text = normalize_id_number(value)
+    if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
+        raise ValidationError("身份证号码被Excel存成了科学计数法（如3.20102E+17），后几位已经丢失，请重新填写。")
+    return text
+
+
+SEX_WORDS = {"男": "1", "男性": "1", "1": "1", "m": "1", "male": "1",
+             "女": "2", "女性": "2", "2": "2", "f": "2", "female": "2"}
+STATUS_WORDS = {"正式党员": MemberStatus.FULL, "正式": MemberStatus.FULL,
+                "预备党员": MemberStatus.PROBATIONARY, "预备": MemberStatus.PROBATIONARY}
+EMPLOYMENT_WORDS = {
+    "在职": Employment.EMPLOYED, "在岗": Employment.EMPLOYED, "在职在岗": Employment.EMPLOYED,
+    "离退休": Employment.RETIRED, "退休": Employment.RETIRED, "离休": Employment.RETIRED,
+    "离退休人员": Employment.RETIRED, "退休人员": Employment.RETIRED,
+    "下岗失业": Employment.LAID_OFF, "下岗": Employment.LAID_OFF, "失业": Employment.LAID_OFF,
+    "待业": Employment.LAID_OFF, "下岗职工": Employment.LAID_OFF,
+    "学生": Employment.STUDENT, "在校学生": Employment.STUDENT,
+    "其他": Employment.OTHER, "无业": Employment.OTHER, "灵活就业": Employment.OTHER,
+}
+# Everyday words for GB/T 4658 levels.
+EDUCATION_WORDS = {
+    "博士": "博士研究生", "硕士": "硕士研究生", "研究生": "硕士研究生", "本科": "大学本科", "大学": "大学本科",
+    "大专": "大学专科", "专科": "大学专科", "中专": "中等专科", "职高": "职业高中", "技校": "技工学校",
+    "高中": "普通高中", "初中及以下": "初中",
+}
+
+
+# ---------------------------------------------------------------- one row
+
+
+@dataclass
+class Row:
+    """One data row: where it is, what it says, and what is wrong with it."""
+
+    line: int
+    name: str = ""
+    number: str = ""  # the normalised ID number when it is valid
+    shown_number: str = ""  # masked, for the preview
+    fields: dict = field(default_factory=dict)  # service-ready values (see services.MEMBER_FIELDS)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class RowReader:
+    """Turns the cells of one row into a :class:`Row`, collecting every error (not just the first).
+
+    Code-table lookups go through ``services._code`` once per distinct text (a roster repeats
+    '汉族' thousands of times)."""
+
+    def __init__(self, columns: dict[str, int], *, today: datetime.date):
+        self.columns = columns
+        self.today = today
+        self._codes: dict[tuple[str, str], object] = {}
+
+    def _cell(self, cells: list, key: str):
+        index = self.columns.get(key)
+        if index is None or index >= len(cells):
+            return None
+        value = cells[index]
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def code(self, table: str, text: str, key: str, label: str):
+        """A Code, or ValidationError with the service's own message (memoised, errors too)."""
+        cache_key = (table, text)
+        if cache_key not in self._codes:
+            try:
+                self._codes[cache_key] = services._code(table, text, key, label)
+            except ValidationError as error:
+                self._codes[cache_key] = error
+        found = self._codes[cache_key]
+        if isinstance(found, ValidationError):
+            raise found
+        return found
+
+    def read(self, line: int, cells: list) -> Row:
+        row = Row(line=line)
+        errors = row.errors
+        fields = row.fields
+
+        row.name = clean_name(self._cell(cells, "name"))
+        if not row.name:
+            errors.append("请填写姓名。")
+        fields["name"] = row.name
+
+        birth_date = self._id_number(row, self._cell(cells, "id_number"))
+        self._sex(row, self._cell(cells, "sex"))
+        self._birth_date(row, self._cell(cells, "birth_date"), birth_date)
+
+        ethnicity = clean_text(self._cell(cells, "ethnicity"))
+        if not ethnicity:
+            errors.append("请填写民族。")
+        else:
+            if ethnicity.isdigit() and len(ethnicity) == 1:
+                ethnicity = f"0{ethnicity}"
+            fields["ethnicity"] = self._lookup(row, CodeTable.ETHNICITY, ethnicity, "ethnicity", "民族")
+        education = clean_text(self._cell(cells, "education"))
+        if education:
+            education = EDUCATION_WORDS.get(education, education)
+            fields["education"] = self._lookup(row, CodeTable.EDUCATION, education, "education", "学历")
+
+        joined_on = self._date(row, cells, "joined_on")
+        full_member_on = self._date(row, cells, "full_member_on")
+        fields["joined_on"], fields["full_member_on"] = joined_on, full_member_on
+        status = self._word(row, cells, "status", STATUS_WORDS, "应为正式党员或预备党员")
+        # As in services.member_create: no category given means full when a full-member date is.
+        fields["status"] = status or (MemberStatus.FULL if full_member_on else MemberStatus.PROBATIONARY)
+        employment = self._word(row, cells, "employment", EMPLOYMENT_WORDS,
+                                "应为在职、离退休、下岗失业、学生或其他")
+        if employment:
+            fields["employment"] = employment
+        self._dates(row, birth_date, joined_on, full_member_on, fields["status"])
+
+        phone = self._cell(cells, "phone")
+        try:
+            fields["phone"] = clean_phone(phone)
+        except ValueError:
+            errors.append(f"联系电话“{cell_text(phone)}”格式不正确，请只填一个手机号或固定电话。")
+        fields["workplace_text"] = clean_text(self._cell(cells, "workplace_text"))
+        fields["notes"] = cell_text(self._cell(cells, "notes"))
+        return row
+
+    # --- pieces -------------------------------------------------------------------------------
+    def _id_number(self, row: Row, value) -> datetime.date | None:
+        try:
+            number = validate_id_number(clean_id_number(value))
+        except ValidationError as error:
+            row.errors.extend(error.messages)
+            row.shown_number = mask_id_number(normalize_id_number(cell_text(value)))
+            return None
+        row.number = number
+        row.shown_number = mask_id_number(number)
+        row.fields["id_number"] = number
+        return birth_date_from_id(number)
+
+    def _sex(self, row: Row, value) -> None:
+        text = clean_text(value).lower()
+        if not text:
+            return
+        code = SEX_WORDS.get(text)
+        if code is None:
+            row.errors.append(f"性别“{cell_text(value)}”应为男或女。")
+        elif row.number and code != sex_code_from_id(row.number):
+            # Sex is derived from the ID number; a contradiction usually means a mistyped number.
+            written = "男" if code == "1" else "女"
+            row.errors.append(f"性别填写为“{written}”，与身份证号码不符，请核对。")
+
+    def _birth_date(self, row: Row, value, from_id: datetime.date | None) -> None:
+        try:
+            parsed = parse_date(value)
+        except ValueError as error:
+            row.errors.append(f"出生日期“{cell_text(value)}”无法识别：{error}。")
+            return
+        if parsed is None or from_id is None:
+            return
+        day, has_day = parsed
+        same = day == from_id if has_day else (day.year, day.month) == (from_id.year, from_id.month)
+        if not same:
+            row.errors.append(f"出生日期{cell_text(value)}与身份证号码中的出生日期{from_id:%Y-%m-%d}不符，请核对。")
+
+    def _lookup(self, row: Row, table: str, text: str, key: str, label: str):
+        try:
+            return self.code(table, text, key, label)
+        except ValidationError as error:
+            row.errors.extend(error.messages)
+            return None
+
+    def _date(self, row: Row, cells: list, key: str) -> datetime.date | None:
+        value = self._cell(cells, key)
+        try:
+            parsed = parse_date(value)
+        except ValueError as error:
+            row.errors.append(f"{FIELDS_BY_KEY[key].label}“{cell_text(value)}”无法识别：{error}。")
+            return None
+        return parsed[0] if parsed else None
+
+    def _word(self, row: Row, cells: list, key: str, words: dict, expected: str) -> str | None:
+        text = re.sub(r"\s+", "", clean_text(self._cell(cells, key)))
+        if not text:
+            return None
+        found = words.get(text)
+        if found is None:
+            row.errors.append(f"{FIELDS_BY_KEY[key].label}“{text}”{expected}。")
+        return found
+
+    def _dates(self, row: Row, birth_date, joined_on, full_member_on, status) -> None:
+        """services._check_dates, the same rule member_create applies. Without a valid ID number
+        there is no birth date: the age check is skipped (the ID error is already reported)."""
+        known_birth = birth_date or datetime.date(MIN_YEAR, 1, 1)
+        try:
+            services._check_dates(birth_date=known_birth, joined_on=joined_on, full_member_on=full_member_on,
+                                  status=status, today=self.today)
+        except ValidationError as error:
+            for message in error.messages:
+                if message not in row.errors and not (message == "请填写入党时间。" and _mentions(row, "入党时间")):
+                    row.errors.append(message)
+
+
+def _mentions(row: Row, label: str) -> bool:
+    return any(label in message for message in row.errors)
+
+
+def find_repeated_numbers(rows: list[tuple[int, str]]) -> dict[int, str]:
+    """{line: message} for every row whose ID number appears on another row of the same file.
+
+    All occurrences are refused: which of them is right is for a person to decide."""
+    lines_by_number: dict[str, list[int]] = {}
+    for line, number in rows:
+        lines_by_number.setdefault(number, []).append(line)
+    messages = {}
+    for lines in lines_by_number.values():
+        if len(lines) > 1:
+            for line in lines:
+                others = "、".join(str(other) for other in lines if other != line)
+                messages[line] = f"身份证号码与本文件第{others}行重复，请核对后只保留一行。"
+    return messages
+
+
+def template_rows() -> tuple[list[str], list[str]]:
+    """The headers of the downloadable template and one example row (a valid, fictitious ID)."""
+    from stdnum.cn import ric
+
+    body = "32010219800517001"
+    example_id = body + ric.calc_check_digit(body + "0")
+    headers = [item.label for item in FIELDS]
+    example = [example_id if item.key == "id_number" else item.example for item in FIELDS]
+    return headers, example

@@ -1,0 +1,434 @@
+"""Every write of the spreadsheet import: upload, preview, commit (a background task), undo.
+
+The rows are checked once, at the preview, with the rules ``services.member_create`` applies —
+its own helpers, in its order: ``_normalise_fields``, ``_apply_fields``, ``fill_id_number``,
+``_check_dates`` (through ``importing.RowReader``), ``_finish``, ``full_clean``. What differs is
+how often the database is asked: the code tables once per distinct value, ID-number uniqueness
+once for the whole file (digests), the organization once per batch. The accepted rows, with
+their ID numbers already encrypted, go to a prepared file beside the upload; the commit
+re-checks uniqueness (someone may have registered a number since) and inserts them with
+``bulk_create`` in one transaction — all or nothing — with their history rows. The batch gets
+one audit entry (``record_import``) instead of one per member.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangjian.accounts import audit, scoping
+from dangjian.core import crypto
+from dangjian.core.id_numbers import sex_code_from_id
+from dangjian.core.masking import mask_id_number
+from dangjian.core.models import Code, CodeTable
+from dangjian.members import importing, selectors, selectors_import, services
+from dangjian.members.models import ColumnMapping, ImportBatch, Member
+
+State = ImportBatch.State
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+INSERT_CHUNK = 2000
+PROGRESS_EVERY = 5000
+# Checked once per batch or once per file instead of per row (see the module docstring).
+BULK_CLEAN_EXCLUDE = ["id_number_ciphertext", "id_number_digest", "id_number_masked", "birth_date", "sex",
+                      "ethnicity", "education", "organization", "workplace_unit", "residence_area", "import_batch"]
+# The columns a prepared row carries, in order (after its line number).
+PREPARED_FIELDS = ("name", "name_pinyin", "name_initials", "sex_id", "ethnicity_id", "education_id",
+                   "id_number_ciphertext", "id_number_digest", "id_number_masked", "birth_date", "phone",
+                   "joined_on", "full_member_on", "status", "employment", "workplace_text", "notes")
+_DIGEST, _NAME, _MASKED = (PREPARED_FIELDS.index(name) + 1 for name in
+                           ("id_number_digest", "name", "id_number_masked"))
+DATE_FIELDS = frozenset({"birth_date", "joined_on", "full_member_on"})
+ALREADY_IN_SCOPE = "该身份证号码已在您管辖的党组织中登记（{name}），请勿重复导入。"
+ALREADY_ELSEWHERE = "该身份证号码已登记在系统中（不在您的管辖范围内），请核对；如需接收该党员，请办理组织关系转接。"
+
+
+# ---------------------------------------------------------------- upload
+
+
+def member_import_upload(*, actor, organization, uploaded_file, request=None) -> ImportBatch:
+    """Store a roster for ``organization``, find its header row and propose a column mapping
+    (the one ``actor`` confirmed last time for the same headers, else the recognised headers)."""
+    services._require_member_organization(actor, organization)
+    file_name = os.path.basename(uploaded_file.name or "")[:200]
+    if uploaded_file.size is not None and uploaded_file.size > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": f"文件超过{MAX_UPLOAD_BYTES // 1024 // 1024}MB，请分批导入。"})
+    data = uploaded_file.read()
+    try:
+        layout = importing.detect_layout(importing.open_sheet(data, file_name))
+    except importing.UnreadableFile as error:
+        raise ValidationError({"file": str(error)}) from None
+    if not layout.samples:
+        raise ValidationError({"file": "文件中只有表头，没有党员数据。"})
+    columns = selectors_import.remembered_columns(actor, layout.key)
+    remembered = columns is not None and _usable(columns, layout.headers)
+    if not remembered:
+        columns = importing.suggest_columns(layout.headers)
+    digest = hashlib.sha256(data).hexdigest()
+    batch = ImportBatch(organization=organization, uploaded_by=actor, file_name=file_name, file_sha256=digest,
+                        mapping={"header_line": layout.header_line, "headers": layout.headers, "key": layout.key,
+                                 "columns": columns, "remembered": remembered,
+                                 "samples": [_masked_sample(row) for row in layout.samples]})
+    extension = os.path.splitext(file_name)[1].lower()
+    batch.file.save(f"{digest[:20]}{extension}", ContentFile(data), save=False)
+    batch.save()
+    return batch
+
+
+def _usable(columns: dict, headers: list[str]) -> bool:
+    try:
+        importing.check_columns(columns, headers)
+    except ValidationError:
+        return False
+    return True
+
+
+def _masked_sample(cells: list[str]) -> list[str]:
+    """Sample rows shown on the mapping page keep no full ID number."""
+    masked = []
+    for cell in cells:
+        compact = importing.normalize_id_number(cell) if len(cell) >= 15 else ""
+        masked.append(mask_id_number(compact) if compact[:17].isdigit() and len(compact) in (15, 18) else cell)
+    return masked
+
+
+# ---------------------------------------------------------------- preview
+
+
+def member_import_preview(*, actor, batch: ImportBatch, columns: dict[str, int], request=None) -> ImportBatch:
+    """Check every row with the confirmed mapping; remember the mapping for ``actor``.
+
+    Leaves the batch PREVIEWED with its counts and per-row errors; writes no member."""
+    batch = _writable(actor, batch, states=(State.UPLOADED, State.PREVIEWED))
+    headers = batch.mapping["headers"]
+    columns = {key: int(index) for key, index in columns.items()}
+    importing.check_columns(columns, headers)
+    ColumnMapping.objects.update_or_create(user=actor, headers_key=batch.mapping["key"],
+                                           defaults={"mapping": columns})
+    outcome = _prepare(actor=actor, batch=batch, columns=columns)
+    _delete_prepared(batch)
+    batch.mapping = {**batch.mapping, "columns": columns, "prepared": outcome.prepared_path}
+    batch.total_rows = outcome.total
+    batch.valid_rows = outcome.total - len(outcome.errors)
+    batch.errors = outcome.errors
+    batch.state = State.PREVIEWED
+    batch.progress = 0
+    batch.message = f"共{batch.total_rows}行，有效{batch.valid_rows}行，有错误{len(batch.errors)}行。"
+    batch.save()
+    return batch
+
+
+class _Outcome:
+    def __init__(self):
+        self.total = 0
+        self.errors: list[dict] = []
+        self.prepared_path = ""
+
+
+def _prepare(*, actor, batch: ImportBatch, columns: dict[str, int]) -> _Outcome:
+    """One pass over the file: validate, derive and encrypt each row; one query for duplicates."""
+    outcome = _Outcome()
+    today = timezone.localdate()
+    reader = importing.RowReader(columns, today=today)
+    sexes = {code.code: code for code in Code.objects.of(CodeTable.SEX)}
+    organization = batch.organization
+    errors: dict[int, dict] = {}
+    numbers: list[tuple[int, str]] = []
+    digests: dict[str, int] = {}
+    shown: dict[int, tuple[str, str]] = {}
+    with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".jsonl", delete=False) as prepared:
+        for line, cells in _data_rows(batch):
+            outcome.total += 1
+            row = reader.read(line, cells)
+            member = None
+            if row.ok:
+                try:
+                    member = _build_member(row, organization=organization, sexes=sexes)
+                except ValidationError as error:
+                    row.errors.extend(_messages(error))
+            if row.number:
+                numbers.append((line, row.number))
+            if member is None:
+                errors[line] = _error_entry(row)
+                continue
+            digests[member.id_number_digest] = line
+            shown[line] = (member.name, member.id_number_masked)
+            prepared.write(json.dumps([line, *_values(member)], ensure_ascii=False, separators=(",", ":")))
+            prepared.write("\n")
+        for line, message in importing.find_repeated_numbers(numbers).items():
+            _add_error(errors, line, message, shown)
+        for line, message in _already_registered(actor, digests).items():
+            _add_error(errors, line, message, shown)
+        prepared.flush()
+        prepared.seek(0)
+        outcome.prepared_path = default_storage.save(f"imports/prepared/batch-{batch.pk}.jsonl", File(prepared))
+    os.unlink(prepared.name)
+    outcome.errors = [errors[line] for line in sorted(errors)]
+    return outcome
+
+
+def _data_rows(batch: ImportBatch) -> Iterator[tuple[int, list]]:
+    """The non-blank rows below the header."""
+    with batch.file.open("rb") as handle:
+        data = handle.read()
+    header_line = batch.mapping["header_line"]
+    for line, cells in importing.open_sheet(data, batch.file_name).rows:
+        if line > header_line and not importing.is_blank(cells):
+            yield line, cells
+
+
+def _build_member(row: importing.Row, *, organization, sexes: dict) -> Member:
+    """An unsaved Member exactly as services.member_create builds it (see the module docstring)."""
+    cleaned = services._normalise_fields(row.fields)
+    member = Member(organization=organization)
+    services._apply_fields(member, cleaned)
+    services.fill_id_number(member, row.number, digest=crypto.blind_index(row.number),
+                            sex=sexes[sex_code_from_id(row.number)])
+    services._finish(member)
+    member.full_clean(exclude=BULK_CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
+    return member
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        messages = []
+        for name, field_errors in error.message_dict.items():
+            try:
+                label = str(Member._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:  # NON_FIELD_ERRORS
+                label = ""
+            messages += [f"{label}：{message}" if label and label not in message else message
+                         for message in field_errors]
+        return messages
+    return list(error.messages)
+
+
+def _values(member: Member) -> list:
+    values = []
+    for name in PREPARED_FIELDS:
+        value = getattr(member, name)
+        values.append(value.isoformat() if isinstance(value, datetime.date) else value)
+    return values
+
+
+def _error_entry(row: importing.Row) -> dict:
+    return {"line": row.line, "name": row.name, "id": row.shown_number, "messages": list(row.errors)}
+
+
+def _add_error(errors: dict[int, dict], line: int, message: str, shown: dict[int, tuple[str, str]]) -> None:
+    """Add ``message`` to the row's error entry (a row that was valid gets one, with its name)."""
+    entry = errors.get(line)
+    if entry is None:
+        name, masked = shown.get(line, ("", ""))
+        entry = errors[line] = {"line": line, "name": name, "id": masked, "messages": []}
+    if message not in entry["messages"]:
+        entry["messages"].append(message)
+
+
+def _already_registered(actor, digests: dict[str, int]) -> dict[int, str]:
+    """{line: message} for rows whose ID number is in the system already — naming the member only
+    when the actor may see them, and never where someone outside the actor's scope is."""
+    taken = set()
+    keys = list(digests)
+    step = 900  # under SQLite's bound-parameter limit
+    for start in range(0, len(keys), step):
+        taken.update(Member.objects.filter(id_number_digest__in=keys[start:start + step])
+                     .values_list("id_number_digest", flat=True))
+    if not taken:
+        return {}
+    visible = {}
+    taken_list = sorted(taken)
+    for start in range(0, len(taken_list), step):
+        visible.update(selectors.member_list_for(actor, include_left=True)
+                       .filter(id_number_digest__in=taken_list[start:start + step])
+                       .values_list("id_number_digest", "name"))
+    return {digests[digest]: (ALREADY_IN_SCOPE.format(name=visible[digest]) if digest in visible
+                              else ALREADY_ELSEWHERE) for digest in taken}
+
+
+# ---------------------------------------------------------------- commit
+
+
+def member_import_commit(*, actor, batch: ImportBatch, only_valid_rows: bool = False, request=None) -> ImportBatch:
+    """Queue the import of a previewed batch. With any row in error nothing is imported unless
+    ``only_valid_rows`` (issue 3, "Bad input")."""
+    with transaction.atomic():
+        batch = _writable(actor, batch, states=(State.PREVIEWED,), lock=True)
+        invalid = batch.total_rows - batch.valid_rows
+        if batch.valid_rows == 0:
+            raise ValidationError("没有可以导入的有效行，请修改文件后重新上传。")
+        if invalid and not only_valid_rows:
+            raise ValidationError(f"有{invalid}行存在错误，整批不予导入。请修改文件后重新上传，或选择“只导入有效行”。")
+        batch.state = State.QUEUED
+        batch.only_valid_rows = bool(only_valid_rows)
+        batch.progress = 0
+        batch.message = "排队等待导入……"
+        batch.save(update_fields=["state", "only_valid_rows", "progress", "message"])
+    from dangjian.members.tasks import member_import_run
+
+    member_import_run.enqueue(batch_id=batch.pk, actor_id=actor.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def member_import_execute(*, batch_id: int, actor_id: int) -> ImportBatch:
+    """Run a queued batch (called by the task): all prepared rows in one transaction, or none."""
+    from django.contrib.auth import get_user_model
+
+    batch = ImportBatch.objects.select_related("organization").get(pk=batch_id)
+    if batch.state != State.QUEUED:
+        return batch  # already run: a retried task never imports twice
+    actor = get_user_model().objects.get(pk=actor_id)
+    _report(batch, state=State.RUNNING, progress=2, message="正在核对数据……")
+    try:
+        services._require_member_organization(actor, batch.organization)
+        skip = {entry["line"] for entry in batch.errors}
+        digests, shown = {}, {}
+        for values in _prepared_rows(batch):
+            if values[0] not in skip:
+                digests[values[_DIGEST]] = values[0]
+                shown[values[0]] = (values[_NAME], values[_MASKED])
+        clashes = _already_registered(actor, digests)
+        if clashes:
+            errors = {entry["line"]: entry for entry in batch.errors}
+            for line, message in clashes.items():
+                _add_error(errors, line, message, shown)
+            batch.errors = [errors[line] for line in sorted(errors)]
+            batch.valid_rows -= len(clashes)
+            skip |= set(clashes)
+            if not batch.only_valid_rows:
+                raise ValidationError(f"预览之后又有{len(clashes)}个身份证号码被登记，整批不予导入，请重新预览。")
+        if all(line in skip for line in digests.values()):
+            raise ValidationError("没有可以导入的有效行。")
+        _report(batch, progress=10, message="正在写入数据库……")
+        _insert(actor=actor, batch=batch, skip=skip)
+    except (ValidationError, PermissionDenied) as error:
+        return _fail(batch, "；".join(getattr(error, "messages", None) or [str(error)]))
+    except IntegrityError:
+        return _fail(batch, "导入时有身份证号码被他人同时登记，未导入任何数据，请重新预览后导入。")
+    except Exception:
+        _fail(batch, "导入失败（系统错误），未导入任何数据，请联系系统管理员。")
+        raise
+    batch.refresh_from_db()
+    _delete_prepared(batch)
+    return batch
+
+
+def _insert(*, actor, batch: ImportBatch, skip: set[int]) -> int:
+    now = timezone.now()
+    history = Member.history
+    imported = 0
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state != State.RUNNING:
+            raise ValidationError("该批次的状态已变化，未导入。")
+        chunk: list[Member] = []
+        for values in _prepared_rows(batch):
+            if values[0] in skip:
+                continue
+            chunk.append(_member_from(values, batch=batch, now=now))
+            if len(chunk) >= INSERT_CHUNK:
+                imported += _insert_chunk(chunk, history=history, actor=actor, now=now)
+                chunk = []
+        if chunk:
+            imported += _insert_chunk(chunk, history=history, actor=actor, now=now)
+        skipped = batch.total_rows - imported
+        batch.state = State.DONE
+        batch.imported_rows = imported
+        batch.progress = 100
+        batch.message = (f"已导入{imported}名党员" + (f"，{skipped}行有错误未导入。" if skipped else "。"))
+        batch.save(update_fields=["state", "imported_rows", "valid_rows", "progress", "message", "errors"])
+        audit.record_import(actor=actor, obj=batch, rows=imported, file=batch.file_name,
+                            organization=str(batch.organization), skipped=skipped,
+                            only_valid_rows=batch.only_valid_rows)
+    return imported
+
+
+def _insert_chunk(chunk: list[Member], *, history, actor, now) -> int:
+    Member.objects.bulk_create(chunk)
+    if chunk[0].pk is None:  # a backend that returns no ids from a bulk insert
+        by_digest = dict(Member.objects.filter(id_number_digest__in=[m.id_number_digest for m in chunk])
+                         .values_list("id_number_digest", "pk"))
+        for member in chunk:
+            member.pk = by_digest[member.id_number_digest]
+    history.bulk_history_create(chunk, default_user=actor, default_date=now)
+    return len(chunk)
+
+
+def _member_from(values: list, *, batch: ImportBatch, now) -> Member:
+    fields = dict(zip(PREPARED_FIELDS, values[1:], strict=True))
+    for name in DATE_FIELDS:
+        if fields[name]:
+            fields[name] = datetime.date.fromisoformat(fields[name])
+    return Member(organization_id=batch.organization_id, import_batch_id=batch.pk, created_at=now, **fields)
+
+
+def _prepared_rows(batch: ImportBatch) -> Iterator[list]:
+    with default_storage.open(batch.mapping["prepared"], "rb") as handle:
+        for raw in handle:
+            if raw.strip():
+                yield json.loads(raw)
+
+
+def _delete_prepared(batch: ImportBatch) -> None:
+    path = (batch.mapping or {}).get("prepared")
+    if path and default_storage.exists(path):
+        default_storage.delete(path)
+
+
+def _report(batch: ImportBatch, **changes) -> None:
+    """Progress a polling page can see: saved outside the import's transaction."""
+    for name, value in changes.items():
+        setattr(batch, name, value)
+    batch.save(update_fields=list(changes))
+
+
+def _fail(batch: ImportBatch, message: str) -> ImportBatch:
+    batch.state = State.FAILED
+    batch.progress = 0
+    batch.imported_rows = 0
+    batch.message = f"导入失败：{message}" if not message.startswith("导入失败") else message
+    batch.save(update_fields=["state", "progress", "imported_rows", "message", "errors", "valid_rows"])
+    return batch
+
+
+# ---------------------------------------------------------------- undo
+
+
+@transaction.atomic
+def member_import_undo(*, actor, batch: ImportBatch, request=None) -> ImportBatch:
+    """Remove every member a batch created, while none of them has changed since."""
+    batch = _writable(actor, batch, states=(State.DONE,), lock=True)
+    blocker = selectors_import.import_batch_undo_blocker(batch)
+    if blocker:
+        raise ValidationError(blocker)
+    removed, _by_model = Member.objects.filter(import_batch=batch).delete()
+    batch.state = State.UNDONE
+    batch.message = f"已撤销：删除了本批次导入的{batch.imported_rows}名党员。"
+    batch.save(update_fields=["state", "message"])
+    audit.record_import(actor=actor, obj=batch, rows=batch.imported_rows, request=request, undone=True,
+                        file=batch.file_name, organization=str(batch.organization))
+    return batch
+
+
+# ---------------------------------------------------------------- shared
+
+
+def _writable(actor, batch: ImportBatch, *, states, lock: bool = False) -> ImportBatch:
+    batches = ImportBatch.objects.select_related("organization")
+    if lock:
+        batches = batches.select_for_update()
+    batch = batches.get(pk=batch.pk)
+    if not scoping.can_write(actor, batch):
+        raise PermissionDenied("您没有权限办理该导入批次。")
+    if batch.state not in states:
+        raise ValidationError(f"该批次当前状态为“{batch.get_state_display()}”，不能执行此操作。")
+    return batch

@@ -1,0 +1,12 @@
+"""Background jobs of the member registry (django-tasks; the worker is ``manage.py db_worker``)."""
+
+from django_tasks import task
+
+from dangjian.members import services_import
+
+
+@task()
+def member_import_run(batch_id: int, actor_id: int) -> dict:
+    """Commit a queued import batch; the batch's ``progress`` and ``state`` report how it goes."""
+    batch = services_import.member_import_execute(batch_id=batch_id, actor_id=actor_id)
+    return {"batch": batch.pk, "state": batch.state, "imported_rows": batch.imported_rows}

@@ -1,0 +1,185 @@
+"""The import services: upload → preview → commit (a task) → undo, and their refusals."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dangjian.accounts.models import AuditAction, AuditEntry
+from dangjian.core import crypto
+from dangjian.members import services, services_import
+from dangjian.members.models import ColumnMapping, ImportBatch, Member
+from dangjian.members.tests.factories import member, valid_id_number
+from dangjian.members.tests.rosters import HEADERS, clean_row, messy_roster, person, workbook_bytes
+
+pytestmark = pytest.mark.django_db
+State = ImportBatch.State
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_now_and_files_in_tmp(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def upload(actor, organization, data: bytes, name: str = "花名册.xlsx") -> ImportBatch:
+    return services_import.member_import_upload(actor=actor, organization=organization,
+                                                uploaded_file=SimpleUploadedFile(name, data))
+
+
+def previewed(actor, organization, data: bytes) -> ImportBatch:
+    batch = upload(actor, organization, data)
+    return services_import.member_import_preview(actor=actor, batch=batch, columns=batch.mapping["columns"])
+
+
+def clean_roster(count: int) -> tuple[bytes, list[dict]]:
+    people = [person(index) for index in range(count)]
+    return workbook_bytes([HEADERS] + [clean_row(p) for p in people]), people
+
+
+def test_a_clean_roster_is_imported_with_history_and_one_audit_entry(city, street_admin):
+    # given a clean roster for a community branch in the street administrator's street
+    branch = city.org(city.dahanggong)
+    data, people = clean_roster(5)
+    # when it is uploaded, previewed with the recognised mapping and committed
+    batch = previewed(street_admin, branch, data)
+    assert (batch.state, batch.total_rows, batch.valid_rows, batch.errors) == (State.PREVIEWED, 5, 5, [])
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch)
+    # then the task ran and every member is registered in the branch, encrypted, with pinyin keys
+    assert (batch.state, batch.imported_rows, batch.progress) == (State.DONE, 5, 100)
+    imported = Member.objects.filter(import_batch=batch)
+    assert imported.count() == 5 and set(imported.values_list("organization", flat=True)) == {branch.pk}
+    first = imported.get(id_number_digest=crypto.blind_index(people[0]["id_number"]))
+    assert first.name_initials and first.birth_date == people[0]["birth"]
+    assert crypto.decrypt(first.id_number_ciphertext) == people[0]["id_number"]
+    assert first.history.count() == 1 and first.history.first().history_user == street_admin
+    entry = AuditEntry.objects.get(action=AuditAction.IMPORT)
+    assert entry.detail["rows"] == 5 and entry.object_id == str(batch.pk)
+    assert not AuditEntry.objects.filter(action=AuditAction.CREATE, object_type="members.member").exists()
+
+
+def test_bulk_path_stores_what_member_create_stores(city, street_admin):
+    """The import builds members with the service's own helpers: same derived values."""
+    branch = city.org(city.dahanggong)
+    p = person(3, female=True)
+    batch = previewed(street_admin, branch, workbook_bytes([HEADERS, clean_row(p)]))
+    services_import.member_import_commit(actor=street_admin, batch=batch)
+    imported = Member.objects.get(import_batch=batch)
+    by_service = services.member_create(
+        actor=street_admin, organization=city.org(city.changjianglu), name=p["name"],
+        id_number=valid_id_number(birth=p["birth"], female=True), ethnicity="汉族", education="大学本科",
+        joined_on=p["joined"], full_member_on=p["full"], status="full", employment="employed",
+        workplace_text="南京某公司", phone="13912345678")
+    for name in ("name", "name_pinyin", "name_initials", "sex_id", "ethnicity_id", "education_id", "birth_date",
+                 "phone", "joined_on", "full_member_on", "status", "employment", "workplace_text", "standing"):
+        assert getattr(imported, name) == getattr(by_service, name), name
+
+
+def test_messy_roster_preview_lists_each_bad_row_without_saying_where_others_are(city, street_admin, superuser):
+    # given one number registered in the street's community, one in another district
+    inside = member(actor=superuser, organization=city.org(city.changjianglu), name="王在册",
+                    id_number=valid_id_number(birth=datetime.date(1960, 1, 1)))
+    outside_number = valid_id_number(birth=datetime.date(1961, 1, 1))
+    member(actor=superuser, organization=city.org(city.fuzimiao), name="李外区", id_number=outside_number)
+    roster = messy_roster(200, registered_in_scope=services.member_reveal_id_number(actor=superuser, member=inside),
+                          registered_elsewhere=outside_number)
+    # when previewed
+    batch = previewed(street_admin, city.org(city.dahanggong), roster.data)
+    # then exactly the bad rows are listed, each with its reason in Chinese
+    errors = {entry["line"]: " ".join(entry["messages"]) for entry in batch.errors}
+    assert set(errors) == set(roster.bad_lines), errors
+    for line, word in roster.bad_lines.items():
+        assert word in errors[line], (line, errors[line])
+    assert "王在册" in errors[74]  # visible to the actor
+    assert "李外区" not in errors[84] and "夫子庙" not in errors[84] and "秦淮" not in errors[84]
+    assert (batch.total_rows, batch.valid_rows) == (200, roster.valid_rows)
+    assert not Member.objects.filter(import_batch=batch).exists()
+
+
+def test_one_bad_row_commits_nothing_unless_only_valid_rows_is_chosen(city, street_admin):
+    roster = messy_roster(40)
+    batch = previewed(street_admin, city.org(city.dahanggong), roster.data)
+    before = Member.objects.count()
+    with pytest.raises(ValidationError, match="整批不予导入"):
+        services_import.member_import_commit(actor=street_admin, batch=batch)
+    assert Member.objects.count() == before
+    assert ImportBatch.objects.get(pk=batch.pk).state == State.PREVIEWED
+    # when the user chooses to import only the valid rows
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch, only_valid_rows=True)
+    assert batch.state == State.DONE and batch.imported_rows == roster.valid_rows
+    assert Member.objects.count() == before + roster.valid_rows
+
+
+def test_number_registered_after_the_preview_fails_the_whole_batch(city, street_admin, superuser):
+    branch = city.org(city.dahanggong)
+    data, people = clean_roster(4)
+    batch = previewed(street_admin, branch, data)
+    # someone registers one of the numbers elsewhere before the commit
+    member(actor=superuser, organization=city.org(city.fuzimiao), id_number=people[2]["id_number"],
+           birth=people[2]["birth"])
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch)
+    assert batch.state == State.FAILED and "整批不予导入" in batch.message
+    assert not Member.objects.filter(import_batch=batch).exists()
+    assert any("不在您的管辖范围" in " ".join(entry["messages"]) for entry in batch.errors)
+
+
+def test_uploads_that_cannot_be_imported_are_refused(city, street_admin, leader):
+    branch = city.org(city.dahanggong)
+    with pytest.raises(ValidationError, match="只能导入"):
+        upload(street_admin, branch, b"%PDF-1.4", "花名册.pdf")
+    with pytest.raises(ValidationError, match="空的"):
+        upload(street_admin, branch, b"", "花名册.xlsx")
+    with pytest.raises(ValidationError, match="只有表头"):
+        upload(street_admin, branch, workbook_bytes([HEADERS]))
+    with pytest.raises(ValidationError, match="管辖范围"):
+        upload(street_admin, city.org(city.fuzimiao), clean_roster(1)[0])
+    with pytest.raises(ValidationError, match="管辖范围"):
+        upload(leader, branch, clean_roster(1)[0])
+    assert not ImportBatch.objects.exists()
+
+
+def test_confirmed_mapping_is_offered_again_for_the_same_headers(city, street_admin):
+    branch = city.org(city.dahanggong)
+    rows = [["党员", "证件", "入党", "族别", "学历"], ["张三", valid_id_number(), "2005-07-01", "汉族", "本科"]]
+    data = workbook_bytes(rows)
+    first = upload(street_admin, branch, data)
+    assert first.mapping["columns"] == {"education": 4} and not first.mapping["remembered"]
+    columns = {"name": 0, "id_number": 1, "joined_on": 2, "ethnicity": 3, "education": 4}
+    services_import.member_import_preview(actor=street_admin, batch=first, columns=columns)
+    assert ColumnMapping.objects.filter(user=street_admin).count() == 1
+    second = upload(street_admin, branch, data)
+    assert second.mapping["columns"] == columns and second.mapping["remembered"]
+
+
+def test_someone_outside_the_batch_scope_cannot_preview_commit_or_undo(city, street_admin, org_admin):
+    batch = previewed(street_admin, city.org(city.dahanggong), clean_roster(2)[0])
+    with pytest.raises(PermissionDenied):
+        services_import.member_import_preview(actor=org_admin, batch=batch, columns=batch.mapping["columns"])
+    with pytest.raises(PermissionDenied):
+        services_import.member_import_commit(actor=org_admin, batch=batch)
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch)
+    with pytest.raises(PermissionDenied):
+        services_import.member_import_undo(actor=org_admin, batch=batch)
+    assert Member.objects.filter(import_batch=batch).count() == 2
+
+
+def test_batch_is_undone_as_a_whole_while_nothing_changed(city, street_admin):
+    batch = previewed(street_admin, city.org(city.dahanggong), clean_roster(3)[0])
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch)
+    batch = services_import.member_import_undo(actor=street_admin, batch=batch)
+    assert batch.state == State.UNDONE
+    assert not Member.objects.filter(import_batch=batch).exists()
+    assert AuditEntry.objects.filter(action=AuditAction.IMPORT, object_id=str(batch.pk)).count() == 2
+    with pytest.raises(ValidationError, match="状态"):
+        services_import.member_import_undo(actor=street_admin, batch=batch)
+
+
+def test_batch_cannot_be_undone_once_a_member_changed(city, street_admin):
+    batch = previewed(street_admin, city.org(city.dahanggong), clean_roster(3)[0])
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch)
+    changed = Member.objects.filter(import_batch=batch).first()
+    services.member_update(actor=street_admin, member=changed, phone="13800000000")
+    with pytest.raises(ValidationError, match="修改过"):
+        services_import.member_import_undo(actor=street_admin, batch=batch)
+    assert Member.objects.filter(import_batch=batch).count() == 3
