@@ -1,6 +1,6 @@
 """The back-office sidebar: grouped by the work, shown only where the user has a role."""
 
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts import scoping
@@ -8,6 +8,10 @@ from dangjian.accounts import scoping
 
 def _has_role(request):
     return scoping.has_any_role(request.user)
+
+
+def _may_write(request):
+    return scoping.may_write_anything(request.user)
 
 
 def _is_city_admin(request):
@@ -34,6 +38,21 @@ def sidebar_navigation(request):
                  "link": reverse_lazy("admin:organizations_partyorganization_changelist"), "permission": _has_role},
                 {"title": _("驻区单位"), "icon": "apartment",
                  "link": reverse_lazy("admin:organizations_unit_changelist"), "permission": _has_role},
+            ],
+        },
+        {
+            "title": _("党员管理"),
+            "items": [
+                {"title": _("党员名册"), "icon": "groups",
+                 "link": reverse_lazy("admin:members_member_changelist"), "permission": _has_role},
+                {"title": _("组织关系转接"), "icon": "swap_horiz", "link": reverse_lazy("members:transfers"),
+                 "permission": _has_role},
+                {"title": _("流动党员"), "icon": "directions_walk",
+                 "link": lambda request: f"{reverse('members:care')}?group=floating_out", "permission": _has_role},
+                {"title": _("关爱台账/走访"), "icon": "volunteer_activism", "link": reverse_lazy("members:care"),
+                 "permission": _has_role},
+                {"title": _("导入"), "icon": "upload_file", "link": "/members/import/",
+                 "permission": _may_write},
             ],
         },
         {

@@ -1,0 +1,254 @@
+"""The member roster in the back office: scope, columns, filters, search, the add/edit form
+through the services, the change page and the audited ID reveal."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from dangjian.accounts.models import AuditAction, AuditEntry
+from dangjian.core.models import Code
+from dangjian.members import services
+from dangjian.members.models import Employment, Member, Standing
+from dangjian.members.tests.factories import member, valid_id_number
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]
+
+ROSTER = "/admin/members/member/"
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _years_ago(years: int, *, days: int = 0) -> datetime.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years, day=min(today.day, 28)) - datetime.timedelta(days=days)
+
+
+def _rows(response) -> str:
+    match = re.search(r'<table id="result_list".*?</table>', response.content.decode(), re.S)
+    return match.group(0) if match else ""
+
+
+@pytest.fixture
+def roster(city, superuser):
+    """Members in 大行宫社区 (the community administrator's), 长江路社区 and 秦淮区 (outside 玄武区)."""
+    dahanggong, changjianglu = city.org(city.dahanggong), city.org(city.changjianglu)
+    return {
+        "wang": member(actor=superuser, organization=dahanggong, name="王建国", phone="13912345678",
+                       employment=Employment.RETIRED, birth=datetime.date(1950, 3, 1),
+                       joined_on=_years_ago(52), full_member_on=_years_ago(51), education="21"),
+        "li": member(actor=superuser, organization=dahanggong, name="李晓梅", phone="13800001111",
+                     birth=_years_ago(30), joined_on=_years_ago(5), full_member_on=None, status="probationary"),
+        "zhao": member(actor=superuser, organization=changjianglu, name="赵卫东", employment=Employment.LAID_OFF,
+                       birth=datetime.date(1970, 8, 8), has_difficulty=True, difficulty_reason="大病"),
+        "sun": member(actor=superuser, organization=city.org(city.fuzimiao), name="孙秦淮"),
+    }
+
+
+def test_roster_shows_the_scope_masked_and_sorted_by_pinyin(roster, street_admin, django_assert_max_num_queries):
+    # given the street administrator of 梅园新村街道
+    client = _client(street_admin)
+    # when the roster opens
+    with django_assert_max_num_queries(12):
+        response = client.get(ROSTER)
+    # then it lists the street's members by pinyin (李 < 王 < 赵), never 秦淮区's
+    assert response.status_code == 200
+    rows = _rows(response)
+    assert rows.index("李晓梅") < rows.index("王建国") < rows.index("赵卫东")
+    assert "孙秦淮" not in rows
+    # and ID numbers and phones are masked
+    assert roster["wang"].id_number_masked in rows
+    assert "139****5678" in rows and "13912345678" not in rows
+    # with the care markers and the 50-year mark
+    assert "离退休" in rows and "困难" in rows and "光荣在党50年" in rows
+
+
+def test_roster_query_count_does_not_grow_with_rows(roster, city, superuser, street_admin,
+                                                   django_assert_max_num_queries):
+    for index in range(30):
+        member(actor=superuser, organization=city.org(city.dahanggong), name=f"测试{index}号")
+    services.member_float_out(actor=superuser, member=roster["li"], place="上海", started_on=_years_ago(1))
+    client = _client(street_admin)
+    with django_assert_max_num_queries(12):
+        response = client.get(f"{ROSTER}?care=floating")
+    assert "李晓梅" in _rows(response)
+
+
+@pytest.mark.parametrize(("query", "expected", "absent"), [
+    ("status=probationary", ["李晓梅"], ["王建国"]),
+    ("employment=laid_off", ["赵卫东"], ["王建国", "李晓梅"]),
+    ("care=off_post", ["王建国", "赵卫东"], ["李晓梅"]),
+    ("care=difficulty", ["赵卫东"], ["王建国"]),
+    ("age=-34", ["李晓梅"], ["王建国", "赵卫东"]),
+    ("age=71-", ["王建国"], ["李晓梅", "赵卫东"]),
+    ("age=46-60", ["赵卫东"], ["王建国", "李晓梅"]),
+    ("standing_years=50-", ["王建国"], ["李晓梅", "赵卫东"]),
+    ("standing_years=-9", [], ["王建国", "李晓梅"]),
+    ("education=21", ["王建国"], ["李晓梅"]),
+])
+def test_roster_filters(roster, street_admin, query, expected, absent):
+    rows = _rows(_client(street_admin).get(f"{ROSTER}?{query}"))
+    for name in expected:
+        assert name in rows, (query, name)
+    for name in absent:
+        assert name not in rows, (query, name)
+
+
+def test_organization_filter_takes_the_subtree(roster, city, street_admin):
+    # 梅园新村街道党工委 covers both community organizations under it
+    street_org = city.org(city.meiyuan)
+    rows = _rows(_client(street_admin).get(f"{ROSTER}?organization__id__exact={street_org.pk}"))
+    assert "王建国" in rows and "赵卫东" in rows
+    rows = _rows(_client(street_admin).get(f"{ROSTER}?organization__id__exact={city.org(city.dahanggong).pk}"))
+    assert "王建国" in rows and "赵卫东" not in rows
+
+
+def test_organization_filter_outside_scope_shows_nothing_and_no_name(roster, city, street_admin):
+    outside = city.org(city.fuzimiao)
+    response = _client(street_admin).get(f"{ROSTER}?organization__id__exact={outside.pk}")
+    assert response.status_code == 200
+    assert "孙秦淮" not in response.content.decode()
+    assert outside.name not in response.content.decode()
+
+
+def test_left_members_are_hidden_by_default_and_reachable(roster, superuser, street_admin):
+    services.member_close(actor=superuser, member=roster["wang"], standing=Standing.DECEASED,
+                          left_on=timezone.localdate())
+    client = _client(street_admin)
+    assert "王建国" not in _rows(client.get(ROSTER))
+    assert "王建国" in _rows(client.get(f"{ROSTER}?standing=left"))
+    page = client.get(f"{ROSTER}{roster['wang'].pk}/change/")
+    assert page.status_code == 200 and "去世" in page.content.decode()
+
+
+@pytest.mark.parametrize(("term", "found"), [
+    ("王建", "王建国"), ("wangjianguo", "王建国"), ("wangj", "王建国"), ("wjg", "王建国"), ("WJG", "王建国"),
+    ("1391234", "王建国"), ("13800", "李晓梅"),
+])
+def test_search_by_name_pinyin_initials_and_phone(roster, street_admin, term, found):
+    rows = _rows(_client(street_admin).get(ROSTER, {"q": term}))
+    assert found in rows
+    assert "赵卫东" not in rows
+
+
+def test_search_by_full_id_number_goes_through_the_blind_index(city, superuser, street_admin):
+    number = valid_id_number(birth=datetime.date(1985, 1, 2))
+    member(actor=superuser, organization=city.org(city.dahanggong), name="周全", id_number=number,
+           birth=datetime.date(1985, 1, 2))
+    client = _client(street_admin)
+    assert "周全" in _rows(client.get(ROSTER, {"q": number.lower()}))
+    # a substring of the number finds nothing: the table is never decrypted or scanned
+    assert "周全" not in _rows(client.get(ROSTER, {"q": number[:10]}))
+
+
+def test_search_never_finds_a_member_outside_the_scope(roster, street_admin):
+    assert "孙秦淮" not in _rows(_client(street_admin).get(ROSTER, {"q": "sqh"}))
+
+
+# ---------------------------------------------------------------- add and edit
+
+
+def _form_data(city, **overrides):
+    data = {
+        "name": "钱多多", "id_number": valid_id_number(birth=datetime.date(1988, 6, 1)),
+        "ethnicity": Code.objects.get(table="ethnicity", code="01").pk, "education": "", "phone": "13700000000",
+        "organization": city.org(city.dahanggong).pk, "status": "full", "joined_on": "2010-07-01",
+        "full_member_on": "2011-07-01", "employment": "employed", "workplace_unit": "", "workplace_text": "",
+        "residence_area": "", "difficulty_reason": "", "notes": "", "_save": "保存",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_adding_a_member_goes_through_the_service(city, community_admin):
+    response = _client(community_admin).post(f"{ROSTER}add/", _form_data(city))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = Member.objects.get(name="钱多多")
+    assert created.birth_date == datetime.date(1988, 6, 1) and created.name_initials == "qdd"
+    assert AuditEntry.objects.filter(action=AuditAction.CREATE, object_id=str(created.pk),
+                                     object_type=Member._meta.label).exists()
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"id_number": "320102198806010000"}, "校验"),
+    ({"full_member_on": "2009-01-01"}, "转正时间不能早于入党时间"),
+])
+def test_adding_refuses_bad_input_in_chinese_and_writes_nothing(city, community_admin, overrides, message):
+    response = _client(community_admin).post(f"{ROSTER}add/", _form_data(city, **overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Member.objects.filter(name="钱多多").exists()
+
+
+def test_adding_outside_the_scope_is_refused(city, community_admin):
+    response = _client(community_admin).post(f"{ROSTER}add/",
+                                             _form_data(city, organization=city.org(city.fuzimiao).pk))
+    assert response.status_code == 200
+    assert not Member.objects.filter(name="钱多多").exists()
+
+
+def test_editing_with_a_blank_id_number_keeps_it(roster, city, community_admin):
+    wang = roster["wang"]
+    digest = wang.id_number_digest
+    client = _client(community_admin)
+    page = client.get(f"{ROSTER}{wang.pk}/change/").content.decode()
+    assert wang.id_number_masked in page
+    data = _form_data(city, name="王建国", id_number="", phone="13911112222", status="full",
+                      joined_on=str(wang.joined_on), full_member_on=str(wang.full_member_on), employment="retired",
+                      education=wang.education_id)
+    data.pop("organization")
+    response = client.post(f"{ROSTER}{wang.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    wang.refresh_from_db()
+    assert wang.phone == "13911112222" and wang.id_number_digest == digest
+
+
+# ---------------------------------------------------------------- the change page
+
+
+def test_change_page_shows_records_and_lifecycle_buttons(roster, superuser, community_admin):
+    li = roster["li"]
+    services.member_float_out(actor=superuser, member=li, place="苏州工业园区", started_on=_years_ago(1))
+    services.care_visit_record(actor=superuser, member=li, visited_on=timezone.localdate(), visitor="社区书记",
+                               findings="身体健康")
+    page = _client(community_admin).get(f"{ROSTER}{li.pk}/change/").content.decode()
+    assert "苏州工业园区" in page and "身体健康" in page
+    assert f"/members/{li.pk}/make-full/" in page and f"/members/{li.pk}/transfer/" in page
+    assert "显示完整身份证号" in page
+    assert "history" in page  # simple-history's button
+
+
+def test_leader_sees_no_buttons_and_cannot_reveal(roster, leader):
+    wang = roster["wang"]
+    client = _client(leader)
+    page = client.get(f"{ROSTER}{wang.pk}/change/").content.decode()
+    assert "显示完整身份证号" not in page and "/transfer/" not in page
+    response = client.post(f"{ROSTER}{wang.pk}/reveal-id/")
+    assert response.status_code == 403
+    assert not AuditEntry.objects.filter(action=AuditAction.REVEAL).exists()
+
+
+def test_reveal_shows_the_number_once_and_is_audited(city, superuser, community_admin):
+    number = valid_id_number(birth=datetime.date(1977, 7, 7))
+    someone = member(actor=superuser, organization=city.org(city.dahanggong), name="吴明", id_number=number,
+                     birth=datetime.date(1977, 7, 7))
+    client = _client(community_admin)
+    # a GET reveals nothing
+    assert client.get(f"{ROSTER}{someone.pk}/reveal-id/").status_code == 302
+    assert not AuditEntry.objects.filter(action=AuditAction.REVEAL).exists()
+    response = client.post(f"{ROSTER}{someone.pk}/reveal-id/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and number in response.content.decode()
+    entry = AuditEntry.objects.get(action=AuditAction.REVEAL)
+    assert entry.actor == community_admin and entry.object_id == str(someone.pk)
+
+
+def test_reveal_outside_scope_is_404(roster, community_admin):
+    response = _client(community_admin).post(f"{ROSTER}{roster['sun'].pk}/reveal-id/")
+    assert response.status_code == 404
+    assert not AuditEntry.objects.filter(action=AuditAction.REVEAL).exists()
