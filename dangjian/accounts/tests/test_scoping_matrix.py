@@ -31,6 +31,18 @@ PUBLIC_ROUTES = {
     "api/v1/",
 }
 DASHBOARD_ROUTES = {"dashboard/health/"}
+# Member pages (/members/): the model whose pk fills the route's <int:…> id (None: no id, a
+# list page over the actor's scope). An out-of-scope id answers 404 to GET and POST.
+MEMBER_PAGE_ROUTES = {
+    **{f"members/<int:member_id>/{step}/": Member
+       for step in ("make-full", "transfer", "float-out", "lost-contact", "restore-contact", "close", "visit")},
+    "members/transfers/<int:transfer_id>/receive/": Transfer,
+    "members/transfers/<int:transfer_id>/return/": Transfer,
+    "members/floating/<int:record_id>/end/": FloatingRecord,
+    "members/floating/<int:record_id>/contact/": FloatingRecord,
+    **dict.fromkeys(("members/transfers/", "members/floating/in/", "members/care/", "members/care/due/",
+                     "members/care/cadence/")),
+}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord}
@@ -56,6 +68,8 @@ def _classify(route):
     clean = route.lstrip("^").replace("\\Z", "")
     if clean.startswith("admin/^(?P<app_label>"):  # the admin's per-app index
         return "public"
+    if clean in MEMBER_PAGE_ROUTES:
+        return ("member_page", MEMBER_PAGE_ROUTES[clean])
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
@@ -206,6 +220,64 @@ def test_dashboard_never_shows_another_area(everyone, role):
     board = html.split('id="dashboard"', 1)[-1]
     for hidden in _hidden_names(user, Area):
         assert f">{hidden}<" not in board, (role, hidden)
+
+
+# ----------------------------------------------------------------------------- member pages
+
+
+@pytest.fixture
+def member_records(everyone, city):
+    """A member in every community's organization, a letter and an outflow in each district."""
+    from dangjian.members import services as member_services
+    from dangjian.members.tests.factories import member
+
+    actor = everyone.superuser
+    members = [member(actor=actor, organization=city.org(area), name=f"{area.name[:2]}党员")
+               for area in city.communities]
+    for someone in (members[1], members[-1]):  # 大行宫社区 (玄武区) and a 秦淮区 community
+        member_services.member_transfer_issue(actor=actor, member=someone, letter_number=f"转{someone.pk}",
+                                              issued_on=someone.joined_on, to_outside="系统外某党委")
+        member_services.member_float_out(actor=actor, member=someone, place="外地", started_on=someone.joined_on)
+    return members
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_member_pages_answer_404_outside_scope(member_records, everyone, role):
+    user = getattr(everyone, role)
+    client = _client(user)
+    hidden_members = [str(m) for m in Member.objects.exclude(pk__in=_visible(user, Member).values("pk"))]
+    checked = 0
+    for route in _route_strings():
+        kind = _classify(route)
+        if isinstance(kind, tuple) and kind[0] == "admin" and kind[1] is Member and "<" in route:
+            outsider = _out_of_scope(user, Member)
+            if outsider is not None:
+                response = client.get(_fill(route, outsider.pk), follow=True)
+                final_path = response.redirect_chain[-1][0] if response.redirect_chain else ""
+                assert response.status_code in (403, 404) or final_path.rstrip("/").endswith("/admin"), (
+                    role, route, response.status_code)
+                assert f"{outsider}" not in response.content.decode(), (role, route)
+            continue
+        if not (isinstance(kind, tuple) and kind[0] == "member_page"):
+            continue
+        model = kind[1]
+        if model is None:
+            response = client.get(_fill(route, ""))
+            assert response.status_code in (200, 403), (role, route, response.status_code)
+            body = response.content.decode()
+            for hidden in hidden_members:
+                assert hidden not in body, (role, route, hidden)
+            continue
+        outsider = _out_of_scope(user, model)
+        if outsider is None:
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(_fill(route, outsider.pk))
+            assert response.status_code == 404, (role, method, route, response.status_code)
+            assert str(outsider) not in response.content.decode(), (role, route)
+            checked += 1
+    assert checked or role in ("superuser", "city_admin")
 
 
 # ----------------------------------------------------------------------------- API
