@@ -81,7 +81,15 @@ def _code(table: str, value, field: str, label: str) -> Code | None:
 
 def id_number_digest(raw: str) -> str:
     """The blind-index digest of an ID number as typed (normalised first)."""
-    return crypto.blind_index(validate_id_number(raw))
+    return crypto.blind_index(_valid_id_number(raw))
+
+
+def _valid_id_number(raw: str) -> str:
+    """``validate_id_number`` with its refusal attached to the ``id_number`` field."""
+    try:
+        return validate_id_number(raw)
+    except ValidationError as error:
+        raise ValidationError({"id_number": error}) from None
 
 
 def _check_dates(*, birth_date, joined_on, full_member_on, status, today) -> None:
@@ -110,7 +118,7 @@ def _check_dates(*, birth_date, joined_on, full_member_on, status, today) -> Non
 
 
 def _set_id_number(member: Member, raw: str) -> None:
-    number = validate_id_number(raw)
+    number = _valid_id_number(raw)
     digest = crypto.blind_index(number)
     clash = Member.objects.filter(id_number_digest=digest)
     if member.pk:

@@ -285,7 +285,7 @@ def test_create_with_an_invalid_id_number_is_422_and_writes_nothing(as_street_ad
     response = post(as_street_admin, f"{API}/members", create_body(city, id_number=wrong))
 
     assert response.status_code == 422
-    assert "校验位" in response.json()["detail"]
+    assert response.json()["errors"] == {"id_number": ["身份证号码校验位不正确，请核对后重新填写。"]}
     assert unchanged
 
 
