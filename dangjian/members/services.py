@@ -252,7 +252,7 @@ def member_reveal_id_number(*, actor, member: Member, request=None, purpose: str
 
 
 def _active_member(actor, member: Member) -> Member:
-    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
     _require_write(actor, member, "您没有权限办理该党员的业务。")
     if member.standing != Standing.ACTIVE:
         raise ValidationError("该党员已不在册。")
@@ -317,7 +317,9 @@ def member_transfer_issue(*, actor, member: Member, letter_number: str, issued_o
 
 
 def _open_transfer(transfer: Transfer) -> Transfer:
-    transfer = Transfer.objects.select_for_update().select_related("member", "to_organization").get(pk=transfer.pk)
+    # Lock only the letter's own row: PostgreSQL refuses FOR UPDATE on an outer join's nullable side.
+    transfer = (Transfer.objects.select_for_update(of=("self",)).select_related("member", "to_organization")
+                .get(pk=transfer.pk))
     if transfer.status != TransferStatus.ISSUED:
         raise ValidationError(f"该介绍信已{transfer.get_status_display()}，不能再办理。")
     return transfer
@@ -452,7 +454,7 @@ def floating_record_contact(*, actor, record: FloatingRecord, contacted_on: date
 
     Contact with a floating member who was marked lost ends the lost-contact finding (MEM-03).
     """
-    record = FloatingRecord.objects.select_for_update().select_related("member").get(pk=record.pk)
+    record = FloatingRecord.objects.select_for_update(of=("self",)).select_related("member").get(pk=record.pk)
     _require_write(actor, record, "您没有权限办理该流动党员登记。")
     _not_future(contacted_on, "contacted_on", "联系日期")
     record.last_contact_on = max(contacted_on, record.last_contact_on or contacted_on)

@@ -5,8 +5,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from dangjian.conftest import city, street_admin, superuser  # noqa: F401 - shared fixtures
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
