@@ -14,7 +14,7 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -36,6 +36,7 @@ from dangjian.members.models import (
     TransferStatus,
 )
 from dangjian.organizations import selectors as organization_selectors
+from dangjian.organizations.models import OrganizationKind, PartyOrganization
 
 router = Router(tags=["党员"])
 transfers_router = Router(tags=["组织关系转接"])
@@ -71,6 +72,30 @@ def _floating_get_for(actor, pk: int) -> FloatingRecord:
         return selectors.floating_list_for(actor).get(pk=pk)
     except FloatingRecord.DoesNotExist:
         raise Http404("流动党员登记不存在。") from None
+
+
+# A letter or a floating member crosses scopes: the other side is named by what the papers say
+# (an organization's exact full name; a member's full ID number with their name), never by an
+# id, so the answer reveals nothing the caller does not already hold. The pages do the same
+# (members/forms.py TransferIssueForm, members/views.py _member_by_id_and_name).
+
+
+def _organization_by_full_name(name: str) -> PartyOrganization:
+    found = list(PartyOrganization.objects.filter(name=name.strip(), is_active=True)
+                 .exclude(kind=OrganizationKind.PARTY_GROUP)[:2])
+    if len(found) != 1:
+        raise ValidationError({"to_organization_name": "未找到名称完全一致的党组织，请核对全称。"})
+    return found[0]
+
+
+def _member_by_id_number_and_name(id_number: str, name: str) -> Member:
+    if not id_number.strip() or not name.strip():
+        raise ValidationError({"member_id_number": "请填写完整的身份证号码和姓名。"})
+    found = selectors.member_search(Member.objects.on_roll(), id_number).filter(name=name.strip()).first()
+    if found is None:
+        raise ValidationError({"member_id_number": "系统内未找到身份证号码与姓名一致的在册党员；"
+                                                   "如为系统外党员，请填写 outside_name。"})
+    return found
 
 
 def _member_fields(actor, data: dict) -> dict:
@@ -290,7 +315,12 @@ class TransferFilters(Schema):
 
 
 class TransferIssueIn(Schema):
-    to_organization: int | None = Field(None, description="转入党组织（系统内）；与 to_outside 二选一")
+    """转入方三选一：管辖范围内的党组织（to_organization）、管辖范围以外的本系统党组织（to_organization_name，
+    填写接收方提供的全称）、系统外单位（to_outside）。"""
+
+    to_organization: int | None = Field(None, description="转入党组织（您管辖范围内）")
+    to_organization_name: str = Field("", max_length=120,
+                                      description="转往管辖范围以外的本系统党组织时，填写其全称（须完全一致）")
     to_outside: str = Field("", max_length=120, description="转入单位（系统外），如“中共上海市某某区委组织部”")
     letter_number: str = Field(max_length=40, description="介绍信编号")
     issued_on: datetime.date = Field(description="开具日期")
@@ -350,7 +380,10 @@ class FloatInIn(Schema):
     host_organization: int = Field(description="流入地党组织（负责管理的党组织）")
     origin: str = Field(max_length=120, description="流出地")
     started_on: datetime.date = Field(description="流入日期")
-    member: int | None = Field(None, description="系统内党员；与 outside_name 二选一")
+    member: int | None = Field(None, description="系统内党员（您管辖范围内）")
+    member_id_number: str = Field("", max_length=40, description="管辖范围以外的系统内党员：完整身份证号码，"
+                                                                 "与 member_name 一致才能关联")
+    member_name: str = Field("", max_length=40, description="管辖范围以外的系统内党员：姓名")
     outside_name: str = Field("", max_length=40, description="系统外流入党员的姓名")
     outside_organization: str = Field("", max_length=120, description="系统外流入党员的原党组织")
     reason: str = Field("", max_length=120, description="流动原因")
@@ -542,8 +575,16 @@ def member_close(request: HttpRequest, member_id: int, data: CloseIn):
 def member_transfer_issue(request: HttpRequest, member_id: int, data: TransferIssueIn):
     actor = request.auth
     member = _member_get_for(actor, member_id)
-    to_organization = (organization_selectors.organization_get_for(actor, data.to_organization)
-                       if data.to_organization is not None else None)
+    if not scoping.can_write(actor, member):
+        raise PermissionDenied("您没有权限办理该党员的业务。")
+    if data.to_organization is not None and data.to_organization_name.strip():
+        raise ValidationError({"to_organization": "转入党组织请选择或填写全称，不能同时给出。"})
+    if data.to_organization is not None:
+        to_organization = organization_selectors.organization_get_for(actor, data.to_organization)
+    elif data.to_organization_name.strip():
+        to_organization = _organization_by_full_name(data.to_organization_name)
+    else:
+        to_organization = None
     transfer = services.member_transfer_issue(
         actor=actor, member=member, to_organization=to_organization, to_outside=data.to_outside,
         letter_number=data.letter_number, issued_on=data.issued_on, valid_days=data.valid_days,
@@ -682,8 +723,17 @@ def floating_list(request: HttpRequest, filters: Query[FloatingFilters]):
 def floating_in(request: HttpRequest, data: FloatInIn):
     actor = request.auth
     host_organization = organization_selectors.organization_get_for(actor, data.host_organization)
-    member = _member_get_for(actor, data.member) if data.member is not None else None
-    fields = data.model_dump(exclude={"host_organization", "member"})
+    if not scoping.can_write(actor, host_organization):
+        raise PermissionDenied("您没有权限在该党组织登记流入党员。")
+    if data.member is not None:
+        member = _member_get_for(actor, data.member)
+    elif data.member_id_number.strip() or data.member_name.strip():
+        member = _member_by_id_number_and_name(data.member_id_number, data.member_name)
+    else:
+        member = None
+    fields = data.model_dump(exclude={"host_organization", "member", "member_id_number", "member_name"})
+    if member is not None:
+        fields.update(outside_name="", outside_organization="")
     record = services.member_float_in(actor=actor, host_organization=host_organization, member=member,
                                       request=request, **fields)
     return Status(201, _floating_get_for(actor, record.pk))

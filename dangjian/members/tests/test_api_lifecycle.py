@@ -28,7 +28,7 @@ from dangjian.members.models import (
     Transfer,
     TransferStatus,
 )
-from dangjian.members.tests.factories import member
+from dangjian.members.tests.factories import member, valid_id_number
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]
 
@@ -229,6 +229,43 @@ def test_transfer_to_an_organization_outside_scope_is_404(as_street_admin, city,
     assert unchanged
 
 
+def test_transfer_to_an_organization_outside_scope_named_in_full(as_street_admin, as_qinhuai_admin, city, wang):
+    """Across scopes the receiving organization is named by the full name the receiving side gave;
+    the letter is then in transit to them, and they receive it."""
+    fuzimiao = city.org(city.fuzimiao)
+
+    response = issue(as_street_admin, wang, to_organization_name=fuzimiao.name)
+
+    assert response.status_code == 201, response.content
+    letter = response.json()
+    assert letter["to_organization"] == {"id": fuzimiao.pk, "name": fuzimiao.name}
+    assert ids(as_qinhuai_admin.get(f"{API}/transfers", {"direction": "in", "status": "issued"})) == {letter["id"]}
+    received = post(as_qinhuai_admin, f"{API}/transfers/{letter['id']}/receive", {"received_on": iso(1)})
+    assert received.status_code == 200, received.content
+    assert as_qinhuai_admin.get(f"{API}/members/{wang.pk}").status_code == 200
+    assert as_street_admin.get(f"{API}/members/{wang.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["夫子庙", "夫子庙街道党工委（秦淮）", "不存在的党支部"])
+def test_transfer_to_a_name_that_does_not_match_exactly_is_422(as_street_admin, wang, name):
+    """A part of a name, or a near miss, finds nothing: only the exact full name does."""
+    unchanged = Unchanged(Transfer, member=wang)
+
+    response = issue(as_street_admin, wang, to_organization_name=name)
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"to_organization_name": ["未找到名称完全一致的党组织，请核对全称。"]}
+    assert unchanged
+
+
+def test_transfer_with_both_an_id_and_a_name_is_422(as_street_admin, city, wang):
+    response = issue(as_street_admin, wang, to_organization=city.org(city.changjianglu).pk,
+                     to_organization_name=city.org(city.fuzimiao).name)
+
+    assert response.status_code == 422
+    assert "to_organization" in response.json()["errors"]
+
+
 def test_transfer_of_a_member_outside_scope_is_404(as_street_admin, city, sun):
     response = issue(as_street_admin, sun, to_organization=city.org(city.dahanggong).pk)
 
@@ -403,6 +440,37 @@ def test_float_in_of_a_member_in_scope(as_district_admin, city, wang):
 
     assert response.status_code == 201, response.content
     assert response.json()["member"]["id"] == wang.pk
+
+
+def test_float_in_of_a_member_outside_scope_by_id_number_and_name(as_street_admin, superuser, city, sun):
+    number = services.member_reveal_id_number(actor=superuser, member=sun)
+    body = {"host_organization": city.org(city.dahanggong).pk, "origin": "秦淮区夫子庙", "started_on": iso(2),
+            "member_id_number": number.lower(), "member_name": "孙夫子", "outside_name": "忽略"}
+
+    response = post(as_street_admin, f"{API}/floating", body)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["member"] == {"id": sun.pk, "name": "孙夫子"}
+    assert response.json()["outside_name"] == ""
+    # the host manages the record; the member's own page stays out of reach
+    assert as_street_admin.get(f"{API}/members/{sun.pk}").status_code == 404
+
+
+@pytest.mark.parametrize(("number_of", "name"), [("sun", "孙夫"), ("other", "孙夫子"), ("sun", "")])
+def test_float_in_by_id_number_and_name_that_do_not_match_is_422(as_street_admin, superuser, city, sun,
+                                                                  number_of, name):
+    number = (services.member_reveal_id_number(actor=superuser, member=sun) if number_of == "sun"
+              else valid_id_number())
+    body = {"host_organization": city.org(city.dahanggong).pk, "origin": "合肥", "started_on": iso(2),
+            "member_id_number": number, "member_name": name}
+    unchanged = Unchanged(FloatingRecord)
+
+    response = post(as_street_admin, f"{API}/floating", body)
+
+    assert response.status_code == 422
+    assert "member_id_number" in response.json()["errors"]
+    assert "秦淮" not in response.content.decode()
+    assert unchanged
 
 
 @pytest.mark.parametrize("field", ["host_organization", "member"])
