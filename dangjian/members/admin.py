@@ -212,6 +212,10 @@ class MemberAdmin(ScopedHistoryAdmin):
     def sex_display(self, obj):
         return obj.sex.name
 
+    @display(description="性别（由身份证号码推算）")
+    def sex_name(self, obj):
+        return obj.sex.name
+
     @display(description="出生年月 / 年龄", ordering="birth_date")
     def birth_display(self, obj):
         return f"{obj.birth_date:%Y.%m} · {obj.age_on(timezone.localdate())}岁"
@@ -262,7 +266,7 @@ class MemberAdmin(ScopedHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         basics = ["name", "id_number", "ethnicity", "education", "phone"]
         if obj is not None:
-            basics[2:2] = ["sex", "birth_date"]
+            basics[2:2] = ["sex_name", "birth_date"]
         party = ["organization", "status", "joined_on", "full_member_on"]
         if obj is not None:
             party += ["standing", "left_on", "lost_contact_since"]
@@ -276,7 +280,7 @@ class MemberAdmin(ScopedHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        readonly = ("sex", "birth_date", "standing", "left_on", "lost_contact_since")
+        readonly = ("sex_name", "birth_date", "standing", "left_on", "lost_contact_since")
         if obj.standing != Standing.ACTIVE:
             readonly += ("organization", "status", "joined_on", "full_member_on")
         return readonly

@@ -1,0 +1,83 @@
+"""A community administrator finds a member by pinyin initials and issues a transfer; the
+street administrator on the receiving side sees the letter in transit and receives it."""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from dangjian.conftest import city, community_admin, street_admin, superuser  # noqa: F401 - shared fixtures
+from dangjian.members.models import Member, Transfer, TransferStatus
+from dangjian.members.tests.factories import member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_roster_search_and_transfer_received_by_the_street(page, live_server, city, superuser, community_admin,
+                                                           street_admin, browser_login, screenshot):
+    # given members of 大行宫社区, two of them with similar initials
+    branch = city.org(city.dahanggong)
+    target = city.org(city.changjianglu)
+    wang = member(actor=superuser, organization=branch, name="王建国", phone="13912345678",
+                  birth=datetime.date(1948, 9, 1), joined_on=datetime.date(1970, 7, 1),
+                  full_member_on=datetime.date(1971, 7, 1), employment="retired")
+    member(actor=superuser, organization=branch, name="汪洁", birth=datetime.date(1990, 1, 1),
+           joined_on=datetime.date(2015, 7, 1), full_member_on=datetime.date(2016, 7, 1))
+    member(actor=superuser, organization=branch, name="李晓梅")
+
+    # when the community administrator opens the roster and searches by pinyin initials
+    browser_login(community_admin)
+    page.goto(f"{live_server.url}/admin/members/member/")
+    results = page.locator("#result_list")
+    expect(results).to_contain_text("汪洁")
+    search = page.locator("#searchbar")
+    search.fill("wjg")
+    search.press("Enter")
+    # then only 王建国 is listed, with the ID number and phone masked
+    expect(results).to_contain_text("王建国")
+    expect(results).not_to_contain_text("汪洁")
+    expect(results).not_to_contain_text("李晓梅")
+    expect(results).to_contain_text("139****5678")
+    expect(results).to_contain_text("光荣在党50年")
+    screenshot(page, "member-roster-search")
+
+    # when it opens the member and issues an introduction letter to 长江路社区 (outside its community)
+    results.get_by_role("link", name="王建国").click()
+    expect(page.get_by_test_id("member-actions")).to_contain_text(wang.id_number_masked)
+    screenshot(page, "member-change-page")
+    page.get_by_test_id("issue-transfer").click()
+    form = page.get_by_test_id("step-form")
+    form.locator("input[name=to_organization_name]").fill(target.name)
+    form.locator("input[name=letter_number]").fill("玄组转〔2026〕018号")
+    form.locator("input[name=reason]").fill("居住地变更")
+    screenshot(page, "member-transfer-form")
+    form.get_by_role("button", name="确认办理").click()
+
+    # then the member page says the letter is in transit
+    expect(page.get_by_test_id("lifecycle-buttons")).to_contain_text("玄组转〔2026〕018号在途")
+    expect(page.get_by_test_id("member-transfers")).to_contain_text(target.name)
+    screenshot(page, "member-transfer-issued")
+
+    # when the street administrator signs in and opens the transfer board
+    page.context.clear_cookies()
+    browser_login(street_admin)
+    page.goto(f"{live_server.url}/members/transfers/")
+    incoming = page.get_by_test_id("incoming")
+    expect(incoming).to_contain_text("玄组转〔2026〕018号")
+    expect(incoming).to_contain_text("王建国")
+    screenshot(page, "transfer-board-incoming")
+
+    # and receives the letter
+    incoming.get_by_test_id("receive").click()
+    expect(page.get_by_test_id("transfer-card")).to_contain_text(target.name)
+    page.get_by_role("button", name="确认办理").click()
+    page.wait_for_url(re.compile(r".*/members/transfers/$"))
+    expect(page.get_by_text("已接收组织关系。")).to_be_visible()
+    expect(page.get_by_test_id("incoming")).to_contain_text("没有待接收的介绍信")
+    expect(page.get_by_test_id("closed")).to_contain_text("已接收")
+    screenshot(page, "transfer-board-received")
+
+    # then 王建国 now belongs to 长江路社区's organization
+    assert Member.objects.get(pk=wang.pk).organization_id == target.pk
+    assert Transfer.objects.get(member=wang).status == TransferStatus.RECEIVED
