@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, RoleAssignment, User
-from dangjian.members.models import FloatingRecord, Member, Transfer
+from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.organizations.models import Area, PartyOrganization, Unit
 
 ROLES = ["superuser", "city_admin", "district_admin", "street_admin", "community_admin", "org_admin", "leader"]
@@ -28,7 +28,7 @@ PUBLIC_ROUTES = {
     "admin/password_change/done/", "admin/jsi18n/", "admin/autocomplete/", "admin/<app_label>/",
     "admin/r/<int:content_type_id>/<path:object_id>/", "api/v1/openapi.json", "api/v1/docs",
     "admin/search/", "admin/toggle-sidebar/", "admin/(?P<url>.*)$", "admin/r/<path:content_type_id>/<path:object_id>/",
-    "api/v1/",
+    "api/v1/", "members/import/template.xlsx",
 }
 DASHBOARD_ROUTES = {"dashboard/health/"}
 # Member pages (/members/): the model whose pk fills the route's <int:…> id (None: no id, a
@@ -41,7 +41,9 @@ MEMBER_PAGE_ROUTES = {
     "members/floating/<int:record_id>/end/": FloatingRecord,
     "members/floating/<int:record_id>/contact/": FloatingRecord,
     **dict.fromkeys(("members/transfers/", "members/floating/in/", "members/care/", "members/care/due/",
-                     "members/care/cadence/")),
+                     "members/care/cadence/", "members/import/", "members/import/export/")),
+    **{f"members/import/<int:batch_id>/{step}": ImportBatch
+       for step in ("", "mapping/", "commit/", "undo/", "errors.xlsx")},
 }
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
@@ -226,10 +228,15 @@ def test_dashboard_never_shows_another_area(everyone, role):
 
 
 @pytest.fixture
-def member_records(everyone, city):
-    """A member in every community's organization, a letter and an outflow in each district."""
+def member_records(everyone, city, settings, tmp_path):
+    """A member in every community's organization, a letter and an outflow in each district, and
+    an uploaded roster (import batch) in each district."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from dangjian.members import services as member_services
+    from dangjian.members import services_import
     from dangjian.members.tests.factories import member
+    from dangjian.members.tests.rosters import HEADERS, clean_row, person, workbook_bytes
 
     actor = everyone.superuser
     members = [member(actor=actor, organization=city.org(area), name=f"{area.name[:2]}党员")
@@ -238,6 +245,10 @@ def member_records(everyone, city):
         member_services.member_transfer_issue(actor=actor, member=someone, letter_number=f"转{someone.pk}",
                                               issued_on=someone.joined_on, to_outside="系统外某党委")
         member_services.member_float_out(actor=actor, member=someone, place="外地", started_on=someone.joined_on)
+    settings.MEDIA_ROOT = str(tmp_path)
+    for area in (city.dahanggong, city.fuzimiao):
+        roster = SimpleUploadedFile("花名册.xlsx", workbook_bytes([HEADERS, clean_row(person(area.pk))]))
+        services_import.member_import_upload(actor=actor, organization=city.org(area), uploaded_file=roster)
     return members
 
 

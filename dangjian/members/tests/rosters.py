@@ -125,7 +125,7 @@ def messy_roster(rows: int = 200, *, registered_in_scope: str = "", registered_e
         elif index == 40:
             row[3] = "火星族"
             roster.bad_lines[line] = "民族"
-        elif index == 50:
+        elif index == 50 and rows > 60:
             repeated = number
             roster.bad_lines[line] = "重复"
         elif index == 60 and repeated:
