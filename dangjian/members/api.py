@@ -296,6 +296,7 @@ class TransferOut(Schema):
     issued_on: datetime.date = Field(description="开具日期")
     valid_days: int = Field(description="有效期（天）")
     expires_on: datetime.date = Field(description="有效期截止日期")
+    is_overdue: bool = Field(description="在途且已超过有效期（当日任务会将其标为已过期，RULES.md MEM-06）")
     status: str = Field(description="状态：issued 在途，received 已接收，returned 已退回，expired 已过期")
     status_display: str
     closed_on: datetime.date | None = Field(description="办结日期")
@@ -306,6 +307,10 @@ class TransferOut(Schema):
     @staticmethod
     def resolve_status_display(obj) -> str:
         return obj.get_status_display()
+
+    @staticmethod
+    def resolve_is_overdue(obj) -> bool:
+        return obj.status == TransferStatus.ISSUED and obj.expires_on < timezone.localdate()
 
 
 class TransferFilters(Schema):

@@ -168,6 +168,7 @@ def test_issue_a_transfer_to_an_organization_in_scope(as_district_admin, city, w
     assert letter["from_organization"]["name"] == "大行宫社区党支部"
     assert letter["to_organization"]["id"] == target.pk
     assert letter["expires_on"] == str(days_ago(10) + datetime.timedelta(days=30))
+    assert letter["is_overdue"] is False
     assert letter["member"] == {"id": wang.pk, "name": "王建国"}
     assert AuditEntry.objects.filter(action=AuditAction.CREATE, object_type="members.Transfer",
                                      object_id=str(letter["id"])).exists()
@@ -297,6 +298,15 @@ def test_both_sides_see_the_letter_in_transit(as_street_admin, as_org_admin, as_
     # neither side: nothing, and the letter itself is a 404
     assert ids(as_qinhuai_admin.get(f"{API}/transfers")) == set()
     assert as_qinhuai_admin.get(f"{API}/transfers/{letter.pk}").status_code == 404
+
+
+def test_a_letter_past_its_validity_shows_as_overdue_until_the_daily_job_expires_it(as_street_admin, wang):
+    created = issue(as_street_admin, wang, to_outside="上海", issued_on=iso(40), valid_days=30).json()
+
+    assert as_street_admin.get(f"{API}/transfers/{created['id']}").json()["is_overdue"] is True
+    services.transfers_expire_due()
+    expired = as_street_admin.get(f"{API}/transfers/{created['id']}").json()
+    assert (expired["status"], expired["is_overdue"]) == (TransferStatus.EXPIRED, False)
 
 
 def test_the_member_s_transfers_are_listed_on_the_member(as_street_admin, letter, wang):
