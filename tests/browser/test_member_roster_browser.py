@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from dangjian.conftest import city, community_admin, street_admin, superuser  # noqa: F401 - shared fixtures
+from dangjian.accounts.models import AuditAction, AuditEntry
 from dangjian.members.models import Member, Transfer, TransferStatus
-from dangjian.members.tests.factories import member
+from dangjian.members.tests.factories import member, valid_id_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,8 @@ def test_roster_search_and_transfer_received_by_the_street(page, live_server, ci
     # given members of 大行宫社区, two of them with similar initials
     branch = city.org(city.dahanggong)
     target = city.org(city.changjianglu)
-    wang = member(actor=superuser, organization=branch, name="王建国", phone="13912345678",
+    wang_number = valid_id_number(birth=datetime.date(1948, 9, 1))
+    wang = member(actor=superuser, organization=branch, name="王建国", phone="13912345678", id_number=wang_number,
                   birth=datetime.date(1948, 9, 1), joined_on=datetime.date(1970, 7, 1),
                   full_member_on=datetime.date(1971, 7, 1), employment="retired")
     member(actor=superuser, organization=branch, name="汪洁", birth=datetime.date(1990, 1, 1),
@@ -46,6 +47,10 @@ def test_roster_search_and_transfer_received_by_the_street(page, live_server, ci
     results.get_by_role("link", name="王建国").click()
     expect(page.get_by_test_id("member-actions")).to_contain_text(wang.id_number_masked)
     screenshot(page, "member-change-page")
+    # the full ID number is shown on request (htmx, CSRF-protected POST), and the reveal is audited
+    page.get_by_test_id("reveal-id").click()
+    expect(page.get_by_test_id("id-number")).to_have_text(wang_number)
+    assert AuditEntry.objects.filter(action=AuditAction.REVEAL, object_id=str(wang.pk)).count() == 1
     page.get_by_test_id("issue-transfer").click()
     form = page.get_by_test_id("step-form")
     form.locator("input[name=to_organization_name]").fill(target.name)
@@ -81,3 +86,42 @@ def test_roster_search_and_transfer_received_by_the_street(page, live_server, ci
     # then 王建国 now belongs to 长江路社区's organization
     assert Member.objects.get(pk=wang.pk).organization_id == target.pk
     assert Transfer.objects.get(member=wang).status == TransferStatus.RECEIVED
+
+
+def test_care_visit_recorded_on_a_phone(page, live_server, city, superuser, community_admin, browser_login,
+                                        screenshot):
+    # given a retired member of 大行宫社区 who was never visited
+    branch = city.org(city.dahanggong)
+    retired = member(actor=superuser, organization=branch, name="周秀兰", employment="retired",
+                     birth=datetime.date(1950, 4, 4), joined_on=datetime.date(1975, 7, 1),
+                     full_member_on=datetime.date(1976, 7, 1), phone="13511112222")
+    # when the community administrator opens the visit reminders on a phone
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(community_admin)
+    page.goto(f"{live_server.url}/members/care/due/")
+    due = page.get_by_test_id("visits-due")
+    expect(due).to_contain_text("周秀兰")
+    expect(due).to_contain_text("离退休党员")
+    screenshot(page, "care-visits-due-phone")
+    # and records a visit with a sum of money and goods
+    due.get_by_role("link", name="登记走访").click()
+    form = page.get_by_test_id("step-form")
+    form.locator("input[name=visitor]").fill("社区书记 张红")
+    form.locator("textarea[name=findings]").fill("独居，血压偏高，子女在外地")
+    form.get_by_role("checkbox", name="慰问金").check()
+    form.get_by_role("checkbox", name="慰问品").check()
+    screenshot(page, "care-visit-form-phone")
+    form.get_by_role("button", name="确认办理").click()
+    # then a money visit without an amount is refused in Chinese and nothing is written
+    expect(page.get_by_text("发放慰问金请填写金额。")).to_be_visible()
+    assert not retired.care_visits.exists()
+    page.get_by_test_id("step-form").locator("input[name=amount]").fill("500")
+    page.get_by_role("button", name="确认办理").click()
+    expect(page.get_by_text("已登记对周秀兰的走访。")).to_be_visible()
+    expect(page.get_by_test_id("member-visits")).to_contain_text("独居，血压偏高")
+    # and the member is no longer due
+    page.goto(f"{live_server.url}/members/care/due/")
+    expect(page.get_by_test_id("visits-due")).not_to_contain_text("周秀兰")
+    page.goto(f"{live_server.url}/members/care/?group=off_post")
+    expect(page.get_by_test_id("care-list")).to_contain_text("135****2222")
+    screenshot(page, "care-list-phone")

@@ -252,3 +252,18 @@ def test_reveal_outside_scope_is_404(roster, community_admin):
     response = _client(community_admin).post(f"{ROSTER}{roster['sun'].pk}/reveal-id/")
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action=AuditAction.REVEAL).exists()
+
+
+def test_organization_autocomplete_offers_only_the_scope(city, community_admin):
+    response = _client(community_admin).get("/admin/autocomplete/", {
+        "app_label": "members", "model_name": "member", "field_name": "organization", "term": ""})
+    assert response.status_code == 200
+    names = {item["text"] for item in response.json()["results"]}
+    assert city.org(city.dahanggong).name in names
+    assert city.org(city.changjianglu).name not in names and city.org(city.fuzimiao).name not in names
+
+
+def test_roster_filter_panel_renders_the_scoped_organization(city, street_admin):
+    chosen = city.org(city.dahanggong)
+    page = _client(street_admin).get(f"{ROSTER}?organization__id__exact={chosen.pk}").content.decode()
+    assert "unfold-filter-autocomplete" in page and f">{chosen.name}<" in page
