@@ -81,7 +81,7 @@ def period_for(kind: str | None, on: str | None = None) -> Period:
 def _breadcrumbs(actor, focus: Area | None) -> list[Area]:
     if focus is None:
         return []
-    ancestors = list(focus.get_ancestors()) + [focus]
+    ancestors = list(Area.objects.get_ancestors(focus)) + [focus]
     return [area for area in ancestors if scoping.can_see(actor, area)]
 
 

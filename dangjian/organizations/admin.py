@@ -90,7 +90,7 @@ class ScopedTreeAdmin(TreeAdmin, ScopedHistoryAdmin):
             messages.error(request, _("要移动的节点或目标节点不存在。"))
             return HttpResponseBadRequest("invalid node")
         if request.POST.get("relation") == "sibling":
-            target = target.get_parent()
+            target = self.model.objects.get_parent(target)
             if target is None:
                 messages.error(request, _("不能移动到顶级。"))
                 return HttpResponseBadRequest("invalid target")
@@ -130,7 +130,7 @@ class AreaAdmin(ScopedTreeAdmin):
             level="grid"
         )
         if obj is not None:
-            form_class.base_fields["parent"].initial = obj.get_parent()
+            form_class.base_fields["parent"].initial = self.model.objects.get_parent(obj)
         return form_class
 
     def get_changeform_initial_data(self, request):
@@ -169,9 +169,9 @@ class AreaAdmin(ScopedTreeAdmin):
             return services.area_create(actor=request.user, parent=parent, name=data["name"], code=data["code"],
                                         request=request)
         area = services.area_update(actor=request.user, area=original, name=data["name"],
-                                    code=original.code if parent and parent != original.get_parent()
+                                    code=original.code if parent and parent != self.model.objects.get_parent(original)
                                     else data["code"], request=request)
-        if parent is not None and parent != original.get_parent():
+        if parent is not None and parent != self.model.objects.get_parent(original):
             area = services.area_move(actor=request.user, area=area, new_parent=parent, code=data["code"],
                                       request=request)
         return area
@@ -211,7 +211,7 @@ class PartyOrganizationAdmin(ScopedTreeAdmin):
             request.user, PartyOrganization.objects.all()
         ).exclude(kind="party_group")
         if obj is not None:
-            form_class.base_fields["parent"].initial = obj.get_parent()
+            form_class.base_fields["parent"].initial = self.model.objects.get_parent(obj)
         return form_class
 
     def get_queryset(self, request):
@@ -246,7 +246,7 @@ class PartyOrganizationAdmin(ScopedTreeAdmin):
         fields["is_active"] = data.get("is_active", True)
         organization = services.organization_update(actor=request.user, organization=original, request=request,
                                                      **fields)
-        if parent is not None and parent != original.get_parent():
+        if parent is not None and parent != self.model.objects.get_parent(original):
             organization = services.organization_move(actor=request.user, organization=organization,
                                                       new_parent=parent, request=request)
         return organization

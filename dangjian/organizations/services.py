@@ -43,11 +43,11 @@ def _keep_sorted(node):
     or move assumes they are in order (otherwise shifting paths collides on the unique ``path``).
     Returns the node reloaded: its path may have changed.
     """
-    parent = node.get_parent()
+    parent = type(node).objects.get_parent(node)
     if parent is None:
-        node.move(node, pos="sorted-sibling")
+        type(node).objects.move(node, node, pos="sorted-sibling")
     else:
-        node.move(parent, pos="sorted-child")
+        type(node).objects.move(node, parent, pos="sorted-child")
     return type(node).objects.get(pk=node.pk)
 
 
@@ -77,7 +77,7 @@ def area_create(*, actor, parent: Area | None, name: str, code: str, request=Non
     area = Area(name=(name or "").strip(), level=level)
     area.code = validate_area_code(code=code, level=level, parent=parent)
     area.full_clean(exclude=_TREE_FIELDS)
-    area = parent.add_child(instance=area) if parent else Area.add_root(instance=area)
+    area = Area.objects.add_child(parent, instance=area) if parent else Area.objects.add_root(instance=area)
     audit.record_change(actor=actor, action=AuditAction.CREATE, obj=area, request=request)
     return area
 
@@ -86,7 +86,7 @@ def area_create(*, actor, parent: Area | None, name: str, code: str, request=Non
 def area_update(*, actor, area: Area, name: str, code: str, request=None) -> Area:
     area = Area.objects.get(pk=area.pk)  # fresh path (see organization_update)
     _require_write(actor, area, "您没有权限修改该区域。")
-    parent = area.get_parent()
+    parent = Area.objects.get_parent(area)
     code = validate_area_code(code=code, level=area.level, parent=parent)
     old_code = area.code
     changes = _changed_fields(area, {"name": (name or "").strip(), "code": code})
@@ -121,7 +121,7 @@ def area_move(*, actor, area: Area, new_parent: Area, code: str | None = None, r
             f"不能放在{new_parent.get_level_display()}之下。"
         )
     new_code = validate_area_code(code=code or area.code, level=area.level, parent=new_parent)
-    old_parent = area.get_parent()
+    old_parent = Area.objects.get_parent(area)
     if new_code != area.code:
         # Before the move: treebeard places the node among its new siblings by its code.
         old_code = area.code
@@ -130,7 +130,7 @@ def area_move(*, actor, area: Area, new_parent: Area, code: str | None = None, r
         area.save()
         _recode_descendants(area, old_code=old_code, new_code=new_code)
     try:
-        area.move(new_parent, pos="sorted-child")
+        Area.objects.move(area, new_parent, pos="sorted-child")
     except InvalidMoveToDescendant:
         raise ValidationError("不能把区域移动到它自己或它的下级区域之下。") from None
     area = Area.objects.get(pk=area.pk)
@@ -178,7 +178,7 @@ def area_delete(*, actor, area: Area, request=None) -> None:
     if scoping.is_scope_root(actor, area):
         raise PermissionDenied("不能删除您自己管辖范围的根节点。")
     _require_write(actor, area, "您没有权限删除该区域。")
-    if area.get_children_count():
+    if Area.objects.get_children_count(area):
         raise ValidationError("该区域还有下级区域，不能删除。")
     if area.party_organizations.exists() or area.units.exists():
         raise ValidationError("该区域内还有党组织或驻区单位，不能删除。")
@@ -236,8 +236,8 @@ def organization_create(*, actor, parent: PartyOrganization | None, name: str, k
     # treebeard places the node among its siblings by name_pinyin before save() would set it.
     organization.name_pinyin = full_pinyin(organization.name)
     organization.full_clean(exclude=_TREE_FIELDS)
-    organization = (parent.add_child(instance=organization) if parent
-                    else PartyOrganization.add_root(instance=organization))
+    organization = (PartyOrganization.objects.add_child(parent, instance=organization) if parent
+                    else PartyOrganization.objects.add_root(instance=organization))
     audit.record_change(actor=actor, action=AuditAction.CREATE, obj=organization, request=request)
     return organization
 
@@ -255,8 +255,8 @@ def organization_update(*, actor, organization: PartyOrganization, request=None,
     organization = PartyOrganization.objects.select_related("area").get(pk=organization.pk)
     _require_write(actor, organization, "您没有权限修改该党组织。")
     if "kind" in fields and fields["kind"] != organization.kind:
-        _check_organization_placement(kind=fields["kind"], parent=organization.get_parent())
-        if organization.get_children_count() and fields["kind"] == OrganizationKind.PARTY_GROUP:
+        _check_organization_placement(kind=fields["kind"], parent=PartyOrganization.objects.get_parent(organization))
+        if PartyOrganization.objects.get_children_count(organization) and fields["kind"] == OrganizationKind.PARTY_GROUP:
             raise ValidationError("该组织有下级组织，不能改为党小组。")
         # The children must still be allowed under the new kind (no branch under a branch …).
         for child in PartyOrganization.objects.get_children(organization):
@@ -292,9 +292,9 @@ def organization_move(*, actor, organization: PartyOrganization, new_parent: Par
     if new_parent.pk == organization.pk or new_parent.path.startswith(organization.path):
         raise ValidationError("不能把党组织移动到它自己或它的下级组织之下。")
     _check_organization_placement(kind=organization.kind, parent=new_parent)
-    old_parent = organization.get_parent()
+    old_parent = PartyOrganization.objects.get_parent(organization)
     try:
-        organization.move(new_parent, pos="sorted-child")
+        PartyOrganization.objects.move(organization, new_parent, pos="sorted-child")
     except InvalidMoveToDescendant:
         raise ValidationError("不能把党组织移动到它自己或它的下级组织之下。") from None
     organization = PartyOrganization.objects.get(pk=organization.pk)
@@ -308,7 +308,7 @@ def organization_delete(*, actor, organization: PartyOrganization, request=None)
     if scoping.is_scope_root(actor, organization):
         raise PermissionDenied("不能删除您自己管辖范围的根节点。")
     _require_write(actor, organization, "您没有权限删除该党组织。")
-    if organization.get_children_count():
+    if PartyOrganization.objects.get_children_count(organization):
         raise ValidationError("该党组织还有下级组织，不能删除；撤销组织请将其标记为不再存续。")
     audit.record_change(actor=actor, action=AuditAction.DELETE, obj=organization, request=request)
     try:

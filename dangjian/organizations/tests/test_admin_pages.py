@@ -30,7 +30,7 @@ def test_area_is_added_under_the_street(city, street_admin):
         "parent": city.meiyuan.pk, "name": "新建社区", "code": "320102002009"})
     assert response.status_code == 302
     created = Area.objects.get(code="320102002009")
-    assert created.level == "community" and created.get_parent() == city.meiyuan
+    assert created.level == "community" and Area.objects.get_parent(created) == city.meiyuan
 
 
 def test_moving_an_organization_under_its_own_descendant_is_refused(city, district_admin):
