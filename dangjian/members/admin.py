@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, DropdownFilter
 from unfold.contrib.filters.forms import AutocompleteDropdownForm
 from unfold.decorators import display
+from unfold.paginator import InfinitePaginator
 
 from dangjian.accounts import scoping
 from dangjian.accounts.admin_base import ScopedHistoryAdmin
@@ -41,6 +42,9 @@ from dangjian.organizations.models import PartyOrganization
 AGE_BANDS = [("-34", "35岁以下"), ("35-45", "35–45岁"), ("46-60", "46–60岁"), ("61-70", "61–70岁"),
              ("71-", "70岁以上")]
 STANDING_BANDS = [("-9", "不满10年"), ("10-29", "10–29年"), ("30-49", "30–49年"), ("50-", "50年及以上（光荣在党50年）")]
+# Past this many rows (a district or the city) the roster pages forward without an exact count:
+# COUNT(*) over the city alone eats the page budget (ARCHITECTURE.md "Scale and budgets").
+ROSTER_COUNT_CAP = 10_000
 CARE_GROUPS = [("off_post", "离岗（离退休、下岗失业）"), ("floating", "流动党员（流出）"), ("lost_contact", "失联党员"),
                ("difficulty", "困难党员")]
 
@@ -197,6 +201,11 @@ class MemberAdmin(ScopedHistoryAdmin):
         open_outflow = FloatingRecord.objects.filter(member=OuterRef("pk"), direction=FloatingDirection.OUTFLOW,
                                                      ended_on__isnull=True)
         return selectors.member_list_for(request.user, include_left=True).annotate(is_floating=Exists(open_outflow))
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if queryset[: ROSTER_COUNT_CAP + 1].count() > ROSTER_COUNT_CAP:
+            return InfinitePaginator(queryset, per_page, orphans, allow_empty_first_page)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.member_search(queryset, search_term), False
