@@ -150,6 +150,8 @@ def build_members(ctx: DemoContext) -> None:
 
 
 def build_through_services(ctx: DemoContext) -> None:
+    _area.cache_clear()  # rows of another run (or test) are not these
+    _code.cache_clear()
     today = timezone.localdate()
     generator = bulk.PeopleGenerator(today=today)
     communities = _communities_by_street()
@@ -237,17 +239,27 @@ def _create(ctx, organization, story: Story, communities, rng, known: set[str]) 
     return _create_member(ctx, organization, story, residence_id)
 
 
+@cache
+def _area(pk: int) -> Area:
+    return Area.objects.get(pk=pk)
+
+
+@cache
+def _code(table: str, code: str) -> Code:
+    return Code.objects.get(table=table, code=code)
+
+
 def _create_member(ctx, organization, story: Story, residence_id) -> Member:
     person = story.person
-    residence = Area.objects.get(pk=residence_id)
     return services.member_create(
         actor=ctx.actor, organization=organization, name=person.name, id_number=person.id_number,
-        ethnicity=person.ethnicity, education=person.education, phone=person.phone,
+        ethnicity=_code(CodeTable.ETHNICITY, person.ethnicity), education=_code(CodeTable.EDUCATION, person.education),
+        phone=person.phone,
         joined_on=person.joined_on, full_member_on=person.full_member_on, status=person.status,
         employment=person.employment,
         workplace_unit=organization.unit if organization.unit_id and person.employment == "employed" else None,
         workplace_text="" if organization.unit_id else person.workplace_text,
-        residence_area=residence, has_difficulty=person.has_difficulty,
+        residence_area=_area(residence_id), has_difficulty=person.has_difficulty,
         difficulty_reason=person.difficulty_reason,
     )
 

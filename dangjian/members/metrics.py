@@ -5,12 +5,17 @@ the roll (or left only afterwards), so a period compares with the previous one. 
 are taken at that day too. Employment, education and the organization a member belongs to are
 what is recorded now (the registry keeps no dated history of them in queryable form).
 
-Each metric is one or two queries (a GROUP BY or a conditional aggregate) over the scope.
+Most figures come from one conditional aggregate over the scope's members ("the summary"):
+one scan gives the total and the counts by status, employment, age band, education and sex.
+A dashboard asks for a dozen member figures for the same scope and day, so the summary is
+kept on the Scope object for its lifetime (one page); a Scope made afresh counts afresh. The
+ethnic minorities (a GROUP BY over the few non-Han members) and the floating share (an EXISTS)
+are their own queries.
 """
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
 from dangjian.core.models import Code, CodeTable
@@ -56,6 +61,47 @@ def members_as_of(scope, day: datetime.date):
     return scope.narrow(members, MEMBER_AREA).order_by()
 
 
+def _age_condition(day: datetime.date, low: int | None, high: int | None) -> Q:
+    condition = Q()
+    if low is not None:  # age ≥ low ⇔ born on or before day − low years
+        condition &= Q(birth_date__lte=_years_before(day, low))
+    if high is not None:  # age ≤ high ⇔ born after day − (high + 1) years
+        condition &= Q(birth_date__gt=_years_before(day, high + 1))
+    return condition
+
+
+def _code_ids(scope) -> dict[tuple[str, str], int]:
+    """{(table, code): pk} of the sex, ethnicity and education tables (one query per scope)."""
+    memo = vars(scope)
+    if "_member_code_ids" not in memo:
+        rows = Code.objects.filter(table__in=[CodeTable.SEX, CodeTable.ETHNICITY, CodeTable.EDUCATION])
+        memo["_member_code_ids"] = {(table, code): pk for table, code, pk in rows.values_list("table", "code", "pk")}
+    return memo["_member_code_ids"]
+
+
+def member_summary(scope, day: datetime.date) -> dict[str, int]:
+    """{name: count} for the scope's members on ``day``, from one conditional aggregate
+    (memoised on the scope: see the module docstring)."""
+    memo = vars(scope).setdefault("_member_summary", {})
+    if day in memo:
+        return memo[day]
+    counts = {"total": Count("pk"),
+              "full": Count("pk", filter=Q(full_member_on__isnull=False, full_member_on__lte=day))}
+    for value in Employment.values:
+        counts[f"employment:{value}"] = Count("pk", filter=Q(employment=value))
+    for index, (_label, low, high) in enumerate(AGE_BANDS):
+        counts[f"age:{index}"] = Count("pk", filter=_age_condition(day, low, high))
+    codes = _code_ids(scope)
+    for label, digits in EDUCATION_CLASSES:
+        ids = [pk for (table, code), pk in codes.items() if table == CodeTable.EDUCATION and code[:1] in digits]
+        counts[f"education:{label}"] = Count("pk", filter=Q(education_id__in=ids))
+    for code in ("1", "2"):
+        counts[f"sex:{code}"] = Count("pk", filter=Q(sex_id=codes.get((CodeTable.SEX, code))))
+    counts["han"] = Count("pk", filter=Q(ethnicity_id=codes.get((CodeTable.ETHNICITY, "01"))))
+    memo[day] = members_as_of(scope, day).aggregate(**counts)
+    return memo[day]
+
+
 def _years_before(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year - years)
@@ -77,54 +123,37 @@ def _share(part: int, total: int):
 @metrics.register(key="members.total", label="党员总数", unit="名", records_url=_roster_url,
                   description="期末在册党员（含预备党员）")
 def member_total(scope, period):
-    return members_as_of(scope, period.end).count()
+    return member_summary(scope, period.end)["total"]
 
 
 @metrics.register(key="members.by_status", label="党员数（按党员类别）", unit="名", breakdown=True,
                   records_url=_roster_url)
 def members_by_status(scope, period):
-    full = Q(full_member_on__isnull=False, full_member_on__lte=period.end)
-    counts = members_as_of(scope, period.end).aggregate(full=Count("pk", filter=full),
-                                                          probationary=Count("pk", filter=~full))
-    return {str(MemberStatus.FULL.label): counts["full"],
-            str(MemberStatus.PROBATIONARY.label): counts["probationary"]}
+    summary = member_summary(scope, period.end)
+    return {str(MemberStatus.FULL.label): summary["full"],
+            str(MemberStatus.PROBATIONARY.label): summary["total"] - summary["full"]}
 
 
 @metrics.register(key="members.by_employment", label="党员数（按就业状况）", unit="名", breakdown=True,
                   records_url=_roster_url)
 def members_by_employment(scope, period):
-    counts = dict(members_as_of(scope, period.end).values_list("employment").annotate(n=Count("pk")))
-    return {str(label): counts.get(value, 0) for value, label in Employment.choices}
+    summary = member_summary(scope, period.end)
+    return {str(label): summary[f"employment:{value}"] for value, label in Employment.choices}
 
 
 @metrics.register(key="members.by_age_band", label="党员数（按年龄段）", unit="名", breakdown=True,
                   records_url=_roster_url, description="按期末年龄")
 def members_by_age_band(scope, period):
-    day = period.end
-    aggregates = {}
-    for index, (_label, low, high) in enumerate(AGE_BANDS):
-        condition = Q()
-        if low is not None:  # age ≥ low ⇔ born on or before day − low years
-            condition &= Q(birth_date__lte=_years_before(day, low))
-        if high is not None:  # age ≤ high ⇔ born after day − (high + 1) years
-            condition &= Q(birth_date__gt=_years_before(day, high + 1))
-        aggregates[f"band{index}"] = Count("pk", filter=condition)
-    counts = members_as_of(scope, day).aggregate(**aggregates)
-    return {label: counts[f"band{index}"] for index, (label, _low, _high) in enumerate(AGE_BANDS)}
+    summary = member_summary(scope, period.end)
+    return {label: summary[f"age:{index}"] for index, (label, _low, _high) in enumerate(AGE_BANDS)}
 
 
 @metrics.register(key="members.by_education", label="党员数（按学历）", unit="名", breakdown=True,
                   records_url=_roster_url)
 def members_by_education(scope, period):
-    counts = members_as_of(scope, period.end).values_list("education__code").annotate(n=Count("pk"))
-    result = {label: 0 for label, _digits in EDUCATION_CLASSES}
-    unknown = 0
-    for code, n in counts:
-        label = next((label for label, digits in EDUCATION_CLASSES if code and code[0] in digits), None)
-        if label is None:
-            unknown += n
-        else:
-            result[label] += n
+    summary = member_summary(scope, period.end)
+    result = {label: summary[f"education:{label}"] for label, _digits in EDUCATION_CLASSES}
+    unknown = summary["total"] - sum(result.values())
     if unknown:
         result["未登记"] = unknown
     return result
@@ -133,12 +162,11 @@ def members_by_education(scope, period):
 @metrics.register(key="members.by_sex", label="党员数（按性别）", unit="名", breakdown=True,
                   records_url=_roster_url)
 def members_by_sex(scope, period):
-    counts = dict(members_as_of(scope, period.end).values_list("sex_id").annotate(n=Count("pk")))
-    names = dict(Code.objects.of(CodeTable.SEX).values_list("pk", "name"))
-    result = {"男": 0, "女": 0}
-    for sex_id, n in counts.items():
-        label = names.get(sex_id, "未说明")
-        result[label] = result.get(label, 0) + n
+    summary = member_summary(scope, period.end)
+    result = {"男": summary["sex:1"], "女": summary["sex:2"]}
+    other = summary["total"] - summary["sex:1"] - summary["sex:2"]
+    if other:
+        result["未说明"] = other
     return result
 
 
@@ -146,19 +174,11 @@ def members_by_sex(scope, period):
                   records_url=_roster_url,
                   description=f"汉族与人数最多的{ETHNIC_MINORITIES_SHOWN}个少数民族，其余合并为“其他少数民族”")
 def members_by_ethnicity(scope, period):
-    counts = members_as_of(scope, period.end).values_list("ethnicity_id").annotate(n=Count("pk"))
-    codes = {pk: (code, name) for pk, code, name in Code.objects.filter(table=CodeTable.ETHNICITY)
-             .values_list("pk", "code", "name")}
-    han = 0
-    minorities = []
-    for ethnicity_id, n in counts:
-        code, name = codes.get(ethnicity_id, ("", "未登记"))
-        if code == "01":
-            han += n
-        else:
-            minorities.append((name, n))
-    minorities.sort(key=lambda item: (-item[1], item[0]))
-    result = {"汉族": han}
+    day = period.end
+    han_id = _code_ids(scope).get((CodeTable.ETHNICITY, "01"))
+    minorities = list(members_as_of(scope, day).exclude(ethnicity_id=han_id).values_list("ethnicity__name")
+                      .annotate(n=Count("pk")).order_by("-n", "ethnicity__name"))
+    result = {"汉族": member_summary(scope, day)["han"]}
     result.update(minorities[:ETHNIC_MINORITIES_SHOWN])
     rest = sum(n for _name, n in minorities[ETHNIC_MINORITIES_SHOWN:])
     if rest:
@@ -169,20 +189,21 @@ def members_by_ethnicity(scope, period):
 @metrics.register(key="members.off_post_share", label="离岗党员占比", unit="%", records_url=_roster_url,
                   description="离退休和下岗失业党员 ÷ 党员总数")
 def off_post_share(scope, period):
-    counts = members_as_of(scope, period.end).aggregate(
-        total=Count("pk"), off_post=Count("pk", filter=Q(employment__in=OFF_POST)))
-    return _share(counts["off_post"], counts["total"])
+    summary = member_summary(scope, period.end)
+    return _share(sum(summary[f"employment:{value}"] for value in OFF_POST), summary["total"])
 
 
 @metrics.register(key="members.floating_share", label="流动党员占比", unit="%", records_url=_roster_url,
                   description="期末外出流动（流出登记未结束）的党员 ÷ 党员总数")
 def floating_share(scope, period):
     day = period.end
-    members = members_as_of(scope, day)
-    total = members.count()
+    total = member_summary(scope, day)["total"]
     if not total:
         return None
-    away = FloatingRecord.objects.filter(member=OuterRef("pk"), direction=FloatingDirection.OUTFLOW,
-                                         started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-    # Two plain counts: an aggregate filtered on an EXISTS annotation miscounts on SQLite.
-    return _share(members.filter(Exists(away)).count(), total)
+    # From the few floating records to their members (not an EXISTS per member): distinct members.
+    away = (FloatingRecord.objects.filter(direction=FloatingDirection.OUTFLOW, started_on__lte=day)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+            .filter(member__joined_on__lte=day)
+            .filter(Q(member__standing=Standing.ACTIVE) | Q(member__left_on__gt=day)))
+    away = scope.narrow(away, "member__organization__area__")
+    return _share(away.order_by().values("member_id").distinct().count(), total)

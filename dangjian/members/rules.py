@@ -65,19 +65,25 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)
 
 
-def _url(name: str, pk) -> str | None:
+_PK = 987654321
+
+
+def _url_maker(name: str):
+    """pk → the admin page of that record; reverse() once per check, not once per finding
+    (hundreds of findings are common). None when the page is not mounted (yet)."""
     try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:  # the page is not mounted (yet)
-        return None
+        template = reverse(name, args=[_PK])
+    except NoReverseMatch:
+        return lambda pk: None
+    return lambda pk: template.replace(str(_PK), str(pk))
 
 
-def _member_url(member_pk) -> str | None:
-    return _url("admin:members_member_change", member_pk)
+def _member_urls():
+    return _url_maker("admin:members_member_change")
 
 
-def _organization_url(organization_pk) -> str | None:
-    return _url("admin:organizations_partyorganization_change", organization_pk)
+def _organization_urls():
+    return _url_maker("admin:organizations_partyorganization_change")
 
 
 def _months_between(start: datetime.date, end: datetime.date) -> int:
@@ -106,13 +112,14 @@ def _branches_counting(scope, **member_conditions):
 )
 def branch_too_large(scope, on_date: datetime.date):
     limit = _setting("BRANCH_MAX_MEMBERS", 50)
+    url = _organization_urls()
     for organization in _branches_counting(scope).filter(n__gt=limit):
         yield Finding(
             rule_code="ORG-03",
             message=f"{organization.name}有党员{organization.n}名，超过一般不超过{limit}名的规定。",
             subject=organization,
             anchor_label=organization.name,
-            records_url=_organization_url(organization.pk),
+            records_url=url(organization.pk),
             detail={"members": organization.n, "limit": limit},
         )
 
@@ -133,6 +140,7 @@ def branch_without_leadership(scope, on_date: datetime.date):
     the data we hold, so it is not flagged (the title says so)."""
     threshold = _setting("BRANCH_COMMITTEE_FROM_FULL_MEMBERS", 7)
     branches = _branches_counting(scope, status=MemberStatus.FULL).filter(secretary_name="", n__gte=1)
+    url = _organization_urls()
     for organization in branches:
         full = organization.n
         if full >= threshold:
@@ -145,7 +153,7 @@ def branch_without_leadership(scope, on_date: datetime.date):
             message=message,
             subject=organization,
             anchor_label=organization.name,
-            records_url=_organization_url(organization.pk),
+            records_url=url(organization.pk),
             detail={"full_members": full, "needs_committee": full >= threshold},
         )
 
@@ -171,6 +179,7 @@ def probation_overdue(scope, on_date: datetime.date):
     candidates = (scoped_members(scope).filter(status=MemberStatus.PROBATIONARY,
                                                joined_on__lt=add_months(on_date, -12))
                   .select_related("organization").order_by("joined_on", "id"))
+    url = _member_urls()
     for member in candidates:
         ends_on = add_months(member.joined_on, 12)
         last_day = add_months(member.joined_on, 12 + extension)
@@ -187,7 +196,7 @@ def probation_overdue(scope, on_date: datetime.date):
             message=message,
             subject=member,
             anchor_label=member.organization.name,
-            records_url=_member_url(member.pk),
+            records_url=url(member.pk),
             detail={"severity": severity, "probation_ended_on": ends_on.isoformat()},
         )
 
@@ -208,6 +217,7 @@ def lost_contact(scope, on_date: datetime.date):
     removal_years = _setting("LOST_CONTACT_REMOVAL_YEARS", 2)
     members = (scoped_members(scope).filter(lost_contact_since__isnull=False, lost_contact_since__lte=on_date)
                .select_related("organization").order_by("lost_contact_since", "id"))
+    url = _member_urls()
     for member in members:
         since = member.lost_contact_since
         months = _months_between(since, on_date)
@@ -228,7 +238,7 @@ def lost_contact(scope, on_date: datetime.date):
             message=message,
             subject=member,
             anchor_label=member.organization.name,
-            records_url=_member_url(member.pk),
+            records_url=url(member.pk),
             detail={"severity": severity, "months": months},
         )
 
@@ -251,6 +261,7 @@ def floating_without_contact(scope, on_date: datetime.date):
                .filter(Q(member__isnull=True) | Q(member__standing=Standing.ACTIVE)))
     records = _scoped_either_side(scope, records, ("member__organization__area__", "host_organization__area__"))
     records = records.select_related("member__organization", "host_organization").order_by("last_contact", "id")
+    url = _url_maker("admin:members_floatingrecord_change")
     for record in records:
         if record.direction == FloatingDirection.OUTFLOW:
             who = f"{record.member.name}（{record.member.organization.name}，流出至{record.place}）"
@@ -264,7 +275,7 @@ def floating_without_contact(scope, on_date: datetime.date):
             message=f"流动党员{who}最近一次联系在{record.last_contact:%Y年%m月%d日}，已{months}个月以上未联系。",
             subject=record,
             anchor_label=anchor,
-            records_url=_url("admin:members_floatingrecord_change", record.pk),
+            records_url=url(record.pk),
             detail={"last_contact_on": record.last_contact.isoformat()},
         )
 
@@ -287,6 +298,7 @@ def transfer_letter_expired(scope, on_date: datetime.date):
                .exclude(Exists(later)))
     letters = _scoped_either_side(scope, letters, ("from_organization__area__", "to_organization__area__"))
     letters = letters.select_related("member", "from_organization", "to_organization").order_by("issued_on", "id")
+    url = _url_maker("admin:members_transfer_change")
     for letter in letters:
         expires_on = letter.expires_on
         if letter.status == TransferStatus.ISSUED and expires_on >= on_date:
@@ -299,7 +311,7 @@ def transfer_letter_expired(scope, on_date: datetime.date):
                      f"有效期至{expires_on:%Y年%m月%d日}，已过期未接收。"),
             subject=letter,
             anchor_label=source,
-            records_url=_url("admin:members_transfer_change", letter.pk),
+            records_url=url(letter.pk),
             detail={"expires_on": expires_on.isoformat()},
         )
 
@@ -313,12 +325,27 @@ def transfer_letter_expired(scope, on_date: datetime.date):
     action="安排走访慰问并登记走访情况和帮扶措施。",
 )
 def care_visit_overdue(scope, on_date: datetime.date):
-    """Care-group members due for a visit (members.care.visits_due). Members visited within
-    the shortest cadence anywhere cannot be due and are dropped in SQL first."""
-    shortest = min([*settings.DANGJIAN_RULES["CARE_VISIT_MONTHS"].values(),
-                    *CareCadence.objects.values_list("every_months", flat=True).distinct()])
-    recent = CareVisit.objects.filter(member=OuterRef("pk"), visited_on__gt=add_months(on_date, -shortest))
-    members = scoped_members(scope).filter(joined_on__lte=on_date).exclude(Exists(recent))
+    """Care-group members due for a visit (members.care.visits_due). Who cannot be due is
+    dropped in SQL first, conservatively: anyone visited within the shortest cadence any
+    community sets for any group, and off-post members (not in difficulty, not away) visited
+    within the shortest cadence for retired and laid-off members."""
+    defaults = settings.DANGJIAN_RULES["CARE_VISIT_MONTHS"]
+    set_here = list(CareCadence.objects.values_list("group", "every_months").distinct())
+    shortest = {group: min([months, *(m for g, m in set_here if g == group)]) for group, months in defaults.items()}
+    any_group = min(shortest.values())
+    off_post = min(shortest.get("retired", any_group), shortest.get("laid_off", any_group))
+
+    def visited_within(months):
+        return Exists(CareVisit.objects.filter(member=OuterRef("pk"), visited_on__gt=add_months(on_date, -months)))
+
+    away = Exists(FloatingRecord.objects.filter(member=OuterRef("pk"), direction=FloatingDirection.OUTFLOW,
+                                                ended_on__isnull=True))
+    members = scoped_members(scope).filter(joined_on__lte=on_date).exclude(visited_within(any_group))
+    if off_post > any_group:
+        members = members.exclude(visited_within(off_post), ~away, has_difficulty=False)
+    members = members.only("pk", "name", "employment", "has_difficulty", "created_at", "organization__name",
+                           "organization__area__path")
+    url = _member_urls()
     for due in care.visits_due(members, on_date=on_date):
         member = due.member
         if due.last_visit_on:
@@ -331,7 +358,7 @@ def care_visit_overdue(scope, on_date: datetime.date):
             message=f"{member.name}（{due.group_labels}，每{due.every_months}个月走访）{when}。",
             subject=member,
             anchor_label=member.organization.name,
-            records_url=_member_url(member.pk),
+            records_url=url(member.pk),
             detail={"due_on": due.due_on.isoformat(), "overdue_days": overdue_days,
                     "severity": Severity.WARNING if overdue_days > 30 * due.every_months else Severity.INFO},
         )
