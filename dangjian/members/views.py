@@ -286,7 +286,8 @@ def _member_by_id_and_name(id_number: str, name: str) -> Member:
     are registered. Both must match, so the answer reveals nothing the person's papers do not."""
     if not (id_number or "").strip() or not (name or "").strip():
         raise ValidationError({"id_number": "请填写完整的身份证号码和姓名。"})
-    found = selectors.member_search(Member.objects.on_roll(), id_number).filter(name=name.strip()).first()
+    digest = services.id_number_digest(id_number)  # a Chinese ValidationError for a malformed number
+    found = Member.objects.on_roll().filter(id_number_digest=digest, name=name.strip()).first()
     if found is None:
         raise ValidationError({"id_number": "系统内未找到身份证号码与姓名一致的在册党员；如为系统外党员，请选择“系统外党员”。"})
     return found
@@ -367,7 +368,9 @@ def care_lists(request):
             records = records.filter(direction=FloatingDirection.OUTFLOW, member__standing=Standing.ACTIVE)
             anchor = "member__organization__area__path__startswith"
         else:
-            records = records.filter(direction=FloatingDirection.INFLOW)
+            # 流入党员 are those our organizations host, not our own members hosted elsewhere.
+            hosts = scoping.narrow(request.user, PartyOrganization.objects.all()).values("pk")
+            records = records.filter(direction=FloatingDirection.INFLOW, host_organization__in=hosts)
             anchor = "host_organization__area__path__startswith"
         if focus is not None:
             records = records.filter(**{anchor: focus.path})

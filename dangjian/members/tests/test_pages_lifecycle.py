@@ -268,6 +268,14 @@ def test_float_in_with_a_name_that_does_not_match_is_refused(city, superuser, co
     assert not FloatingRecord.objects.exists()
 
 
+def test_float_in_with_a_malformed_id_number_never_searches_by_phone(community_admin, branch, veteran):
+    # the veteran's phone prefix and name: an in-system lookup must not fall back to a phone search
+    response = _post(community_admin, "/members/floating/in/",
+                     _inflow(branch, source="inside", id_number="1391234", outside_name=veteran.name))
+    assert response.status_code == 200
+    assert not FloatingRecord.objects.exists()
+
+
 def test_float_in_of_a_member_of_the_host_itself_is_refused(community_admin, branch, veteran):
     # the veteran's ID number is not known in clear here: reveal it as an administrator would
     number = services.member_reveal_id_number(actor=community_admin, member=veteran)
