@@ -277,3 +277,21 @@ def test_a_large_roster_pages_forward_without_counting(roster, street_admin, mon
     assert response.status_code == 200
     assert type(response.context["cl"].paginator).__name__ == "InfinitePaginator"
     assert "王建国" in _rows(response)
+
+
+def test_add_page_asks_for_the_full_id_number(community_admin):
+    page = _client(community_admin).get(f"{ROSTER}add/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="id_number"' in html and "出生日期和性别由号码自动推算" in html
+    assert "显示完整身份证号" not in html
+
+
+def test_reveal_without_htmx_shows_a_page_with_the_number(city, superuser, community_admin):
+    number = valid_id_number(birth=datetime.date(1979, 9, 9))
+    someone = member(actor=superuser, organization=city.org(city.dahanggong), name="郭明", id_number=number,
+                     birth=datetime.date(1979, 9, 9))
+    response = _client(community_admin).post(f"{ROSTER}{someone.pk}/reveal-id/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert number in html and "已记入审计日志" in html
