@@ -36,7 +36,7 @@ INVALID_DATA = "提交的数据有误，请检查后重试。"
 INVALID_REQUEST = "请求参数格式不正确，请对照接口文档检查后重试。"
 
 DESCRIPTION = """\
-社区党建工作平台的数据接口：区域（市、区、街道、社区、网格）、党组织、驻区单位和接口令牌。
+社区党建工作平台的数据接口：区域（市、区、街道、社区、网格）、党组织、驻区单位、党员名册及其组织关系转接、流动党员、走访慰问，以及接口令牌。
 
 **身份认证**：已登录后台的浏览器会话可直接调用（修改类请求须在 `X-CSRFToken` 请求头中携带 CSRF 令牌）；\
 系统对接请使用市级管理员签发的接口令牌，放在 `Authorization: Bearer <令牌>` 请求头中。
@@ -136,6 +136,14 @@ def on_invalid_data(request: HttpRequest, exc: DjangoValidationError) -> HttpRes
 def on_invalid_request(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
     """The request did not match the schema (ninja/pydantic); their error list is kept as is."""
     return api.create_response(request, {"detail": INVALID_REQUEST, "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own HTTP errors (e.g. a body that is not JSON) with a Chinese message."""
+    messages = {400: "请求内容无法解析，请发送 JSON 格式的数据。", 405: "不支持该请求方法。"}
+    return api.create_response(request, {"detail": messages.get(exc.status_code, str(exc))},
+                               status=exc.status_code)
 
 
 # ---------------------------------------------------------------- routers

@@ -654,3 +654,15 @@ def test_moving_an_area_with_a_new_code_keeps_its_new_siblings_in_code_order(as_
     children = Area.objects.get(pk=city.xinjiekou.pk).get_children()
     assert [child.code for child in children] == ["320102003001", "320102003002", "320102003003"]
     assert all(problems == [] for problems in Area.find_problems())
+
+
+def test_a_body_that_is_not_json_is_refused_in_chinese(city, superuser):
+    from django.test import Client
+
+    from dangjian.accounts import services as account_services
+
+    _token, secret = account_services.token_issue(actor=superuser, user=superuser, name="测试")
+    response = Client().post("/api/v1/areas", data="not json", content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 400
+    assert "无法解析" in response.json()["detail"]
