@@ -20,6 +20,7 @@ from unfold.contrib.filters.admin import AutocompleteSelectFilter, DropdownFilte
 from unfold.contrib.filters.forms import AutocompleteDropdownForm
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
+from unfold.views import ChangeList
 
 from dangjian.accounts import scoping
 from dangjian.accounts.admin_base import ScopedHistoryAdmin
@@ -164,6 +165,24 @@ class OrganizationSubtreeFilter(AutocompleteSelectFilter):
 # ---------------------------------------------------------------- the roster
 
 
+class RosterChangeList(ChangeList):
+    """unfold renders each row's cells with the column headers recomputed (STACK_NOTES.md,
+    "unfold's render cost"); their sort links are the same for the whole page, so each query
+    string and the ordering columns are computed once per changelist."""
+
+    def get_query_string(self, new_params=None, remove=None):
+        key = (tuple(sorted((new_params or {}).items(), key=lambda item: item[0])), tuple(remove or ()))
+        cache = self.__dict__.setdefault("_query_strings", {})
+        if key not in cache:
+            cache[key] = super().get_query_string(new_params, remove)
+        return cache[key]
+
+    def get_ordering_field_columns(self):
+        if "_ordering_field_columns" not in self.__dict__:
+            self._ordering_field_columns = super().get_ordering_field_columns()
+        return self._ordering_field_columns
+
+
 def _badge(text: str, tone: str = "") -> str:
     tones = {
         "danger": "bg-red-100 text-red-700 dark:bg-red-500/20 dark:text-red-400",
@@ -197,13 +216,17 @@ class MemberAdmin(ScopedHistoryAdmin):
     change_form_outer_after_template = "members/admin/member_records.html"
 
     # --- reads -----------------------------------------------------------------------
+    def get_changelist(self, request, **kwargs):
+        return RosterChangeList
+
     def get_queryset(self, request):
         open_outflow = FloatingRecord.objects.filter(member=OuterRef("pk"), direction=FloatingDirection.OUTFLOW,
                                                      ended_on__isnull=True)
         return selectors.member_list_for(request.user, include_left=True).annotate(is_floating=Exists(open_outflow))
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        if queryset[: ROSTER_COUNT_CAP + 1].count() > ROSTER_COUNT_CAP:
+        # Bounded, and without the page's annotations and ordering: an index-only scan.
+        if queryset.order_by().values("pk")[: ROSTER_COUNT_CAP + 1].count() > ROSTER_COUNT_CAP:
             return InfinitePaginator(queryset, per_page, orphans, allow_empty_first_page)
         return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
