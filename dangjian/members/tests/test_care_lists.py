@@ -159,7 +159,10 @@ def test_leader_cannot_set_the_cadence(city, leader):
     assert not CareCadence.objects.exists()
 
 
-def test_city_administrator_chooses_an_area_first(people, city_admin, city):
+def test_a_large_scope_chooses_an_area_first(people, city_admin, city, monkeypatch):
+    from dangjian.members import views
+
+    monkeypatch.setattr(views, "VISITS_DUE_MAX_MEMBERS", 3)
     client = _client(city_admin)
     response = client.get("/members/care/due/")
     assert 'data-testid="needs-focus"' in response.content.decode()
