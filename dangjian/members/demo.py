@@ -400,8 +400,8 @@ def _bulk_member(loader, organization, story: Story, digest: str, codes, now, re
     person = story.person
     member = Member(
         pk=loader.next_id(Member), name=person.name, phone=person.phone,
-        ethnicity=codes[(CodeTable.ETHNICITY, person.ethnicity)], education=codes[(CodeTable.EDUCATION,
-                                                                                   person.education)],
+        ethnicity_id=codes[(CodeTable.ETHNICITY, person.ethnicity)].pk,
+        education_id=codes[(CodeTable.EDUCATION, person.education)].pk,
         joined_on=person.joined_on, full_member_on=person.full_member_on,
         status=MemberStatus.FULL if person.full_member_on else MemberStatus.PROBATIONARY,
         employment=person.employment, organization_id=organization.pk, residence_area_id=residence_id,

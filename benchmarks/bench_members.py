@@ -1,0 +1,270 @@
+"""Build the district or the reference city and time what a user waits for (ARCHITECTURE.md,
+"Scale and budgets"): the roster page, member search, and the street and district dashboards.
+
+    .venv/bin/python benchmarks/bench_members.py --size district          # SQLite unless DATABASE_URL is set
+    DATABASE_URL=postgres://app:app@127.0.0.1:5432/bench .venv/bin/python benchmarks/bench_members.py --size city
+
+    options: --size demo|district|city   --repeat N (default 15)   --no-build (time what is there)
+             --write docs/benchmarks.md (replace this database and size's section; default: print only)
+
+The city is built with ``manage.py demo``'s builders (each timed) unless it already holds the
+size's members. Then, as the demo accounts (a street administrator, a district administrator,
+the city administrator), each operation runs once cold and ``--repeat`` times warm; the table
+shows the cold time, the warm median and the 90th percentile, in milliseconds of wall-clock
+time in this process (Django, the driver and, on SQLite, the database itself), beside the
+budget and the floor of ARCHITECTURE.md. This is a script, not a test: it asserts nothing.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from dangjian.accounts.models import User  # noqa: E402
+from dangjian.core import crypto  # noqa: E402
+from dangjian.core.demo import SIZES, DemoContext, builders  # noqa: E402
+from dangjian.core.periods import Period  # noqa: E402
+from dangjian.members import selectors  # noqa: E402
+from dangjian.members.demo import TARGET_MEMBERS  # noqa: E402
+from dangjian.members.models import Member  # noqa: E402
+
+# operation → (budget, floor) as ARCHITECTURE.md states them
+BUDGETS = {
+    "roster": ("≤ 50 ms (PostgreSQL)", "street page 5 ms"),
+    "count": ("estimated or cached total", "street 2 ms; city COUNT(*) 65 ms"),
+    "search": ("≤ 100 ms", "—"),
+    "dashboard": ("≤ 300 ms cold", "city GROUP BY 95 ms (SQLite 960 ms)"),
+    "changelist": ("≤ 50 ms (PostgreSQL)", "plain view 2–4 ms + street page 5 ms"),
+}
+
+
+def log(text: str) -> None:
+    print(text, flush=True)
+
+
+# ---------------------------------------------------------------- building
+
+
+def build(size: str) -> list[tuple[str, float]]:
+    """Run the demo builders for ``size`` in one transaction, timing each."""
+    call_command("migrate", verbosity=0)
+    system, _ = User.objects.get_or_create(username="admin", defaults={"display_name": "系统管理员",
+                                                                       "is_staff": True, "is_superuser": True})
+    context = DemoContext(size=SIZES[size], actor=system, log=log)
+    timings = []
+    with transaction.atomic():
+        for builder in builders():
+            log(f"· {builder.name}")
+            started = time.perf_counter()
+            builder.build(context)
+            timings.append((builder.name.rsplit(".", 2)[-2] + "." + builder.name.rsplit(".", 1)[-1],
+                            time.perf_counter() - started))
+    return timings
+
+
+# ---------------------------------------------------------------- timing
+
+
+def measure(operation, repeat: int) -> tuple[float, float, float]:
+    """(cold, warm median, warm p90) in ms."""
+    started = time.perf_counter()
+    operation()
+    cold = (time.perf_counter() - started) * 1000
+    warm = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        operation()
+        warm.append((time.perf_counter() - started) * 1000)
+    warm.sort()
+    return cold, statistics.median(warm), warm[min(len(warm) - 1, int(0.9 * len(warm)))]
+
+
+def roster_page(user, **filters):
+    def run():
+        members = selectors.member_filter(selectors.member_list_for(user), **filters)
+        return list(members.order_by("name_pinyin", "id")[:50])
+    return run
+
+
+def roster_count(user, **filters):
+    return lambda: selectors.member_filter(selectors.member_list_for(user), **filters).count()
+
+
+def search(user, query: str):
+    def run():
+        found = selectors.member_search(selectors.member_list_for(user), query)
+        return list(found.order_by("name_pinyin", "id")[:50])
+    return run
+
+
+def changelist(client: Client, url: str):
+    def run():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} → {response.status_code}")
+        return response
+    return run
+
+
+def dashboard(user, focus, period):
+    from dangjian.dashboard.selectors import dashboard_for
+
+    return lambda: dashboard_for(user, focus=focus, period=period)
+
+
+def search_terms(user) -> dict[str, str]:
+    """A common name, its full pinyin and initials, and a real ID number, all in the user's scope."""
+    members = selectors.member_list_for(user)
+    sample = members.filter(name__regex=r"^..$").order_by("id").first() or members.order_by("id").first()
+    return {
+        "name": sample.name,
+        "pinyin": sample.name_pinyin,
+        "initials": sample.name_initials,
+        "id": crypto.decrypt(sample.id_number_ciphertext),
+    }
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=["demo", "district", "city"], default="district")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--write", metavar="PATH", help="write the results into this markdown file")
+    args = parser.parse_args()
+
+    build_times = []
+    target = TARGET_MEMBERS.get(args.size, 0)
+    if not args.no_build and Member.objects.count() < target:
+        build_times = build(args.size)
+    totals = {"members": Member.objects.count()}
+    users = {name: User.objects.get(username=name) for name in ("street", "district", "city")}
+    from dangjian.dashboard.selectors import default_focus
+
+    reverse("admin:index")  # load the URLconf once, as a running server has
+    rows = []
+
+    def row(operation, scope, what, timings, kind):
+        cold, median, p90 = timings
+        rows.append((operation, scope, what, cold, median, p90, *BUDGETS[kind]))
+        log(f"  {operation:28s} {scope:6s} {what[:40]:40s} cold {cold:8.1f}  median {median:8.1f}  p90 {p90:8.1f}")
+
+    for scope, user in users.items():
+        row("roster page (selector)", scope, "在册，按拼音，前50条", measure(roster_page(user), args.repeat), "roster")
+        row("roster page (selector)", scope, "正式党员 · 离退休，按拼音，前50条",
+            measure(roster_page(user, status="full", employment="retired"), args.repeat), "roster")
+        row("roster count", scope, "在册（精确 COUNT）", measure(roster_count(user), args.repeat), "count")
+        row("roster count", scope, "正式党员 · 离退休（精确 COUNT）",
+            measure(roster_count(user, status="full", employment="retired"), args.repeat), "count")
+    for scope, user in users.items():
+        terms = search_terms(user)
+        for kind, term in terms.items():
+            shown = term if kind != "id" else f"{term[:6]}…（完整号码）"
+            row(f"search by {kind}", scope, shown, measure(search(user, term), args.repeat), "search")
+    try:
+        url = reverse("admin:members_member_changelist")
+    except NoReverseMatch:
+        url = None
+        log("  (the member admin is not mounted: changelist not timed)")
+    if url:
+        for scope, user in users.items():
+            client = Client()
+            client.force_login(user)
+            row("admin changelist", scope, "在册", measure(changelist(client, url), args.repeat), "changelist")
+            row("admin changelist", scope, "正式党员 · 离退休",
+                measure(changelist(client, f"{url}?status=full&employment=retired"), args.repeat), "changelist")
+            term = search_terms(user)["initials"]
+            row("admin changelist", scope, f"搜索拼音首字母 {term}",
+                measure(changelist(client, f"{url}?q={term}"), args.repeat), "changelist")
+    period = Period.current("year")
+    for scope in ("street", "district"):
+        user = users[scope]
+        focus = default_focus(user)
+        row("dashboard (selector)", scope, f"{focus.name}，本年", measure(dashboard(user, focus, period),
+                                                                      max(3, args.repeat // 3)), "dashboard")
+        client = Client()
+        client.force_login(user)
+        row("dashboard page /admin/", scope, f"{focus.name}，本年",
+            measure(changelist(client, reverse("admin:index")), max(3, args.repeat // 3)), "dashboard")
+
+    section = render(args, rows, build_times, totals)
+    log("")
+    log(section)
+    if args.write:
+        write_section(Path(args.write), marker(args.size), section)
+        log(f"written to {args.write}")
+
+
+def marker(size: str) -> str:
+    return f"{connection.vendor}-{size}"
+
+
+def render(args, rows, build_times, totals) -> str:
+    vendor = connection.vendor
+    version = ".".join(str(part) for part in connection.Database.sqlite_version_info) if vendor == "sqlite" \
+        else str(connection.cursor().connection.info.server_version)
+    load = os.getloadavg()
+    env_prefix = "" if vendor == "sqlite" else "DATABASE_URL=postgres://app:app@127.0.0.1:5432/bench "
+    lines = [
+        f"### {'PostgreSQL' if vendor == 'postgresql' else 'SQLite'} · {args.size}"
+        f"（{totals['members']:,} 名党员）",
+        "",
+        f"Command: `{env_prefix}.venv/bin/python benchmarks/bench_members.py --size {args.size} "
+        f"--repeat {args.repeat}{' --write docs/benchmarks.md' if args.write else ''}`  ",
+        f"Run {timezone.localtime():%Y-%m-%d %H:%M} on {platform.node() or 'host'}: {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {vendor} {version}, load average at the end "
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (other work was running on the machine).",
+        "",
+    ]
+    if build_times:
+        total = sum(seconds for _name, seconds in build_times)
+        lines.append("Build (`manage.py demo --size " + args.size + "`'s builders, one transaction): "
+                     + "; ".join(f"{name} {seconds:.0f} s" for name, seconds in build_times)
+                     + f"; total {total / 60:.1f} min.")
+        lines.append("")
+    lines += [
+        "| operation | scope | what | cold ms | median ms | p90 ms | budget | floor |",
+        "|---|---|---|---:|---:|---:|---|---|",
+    ]
+    for operation, scope, what, cold, median, p90, budget, floor in rows:
+        lines.append(f"| {operation} | {scope} | {what} | {cold:.1f} | {median:.1f} | {p90:.1f} | {budget} | {floor} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path: Path, key: str, section: str) -> None:
+    """Replace the block between this key's markers (or append it); the rest of the file stays."""
+    begin, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    block = f"{begin}\n{section}{end}"
+    if begin in text:
+        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _match: block, text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    started = datetime.datetime.now()
+    main()
+    log(f"({(datetime.datetime.now() - started).total_seconds():.0f} s)")
