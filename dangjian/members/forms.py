@@ -21,7 +21,7 @@ from unfold.widgets import (
 from dangjian.accounts import scoping
 from dangjian.members.models import CareGroup, HelpKind, Member
 from dangjian.members.services import LEAVING_STANDINGS
-from dangjian.organizations.models import OrganizationKind, PartyOrganization
+from dangjian.organizations.models import Area, OrganizationKind, PartyOrganization
 
 # ---------------------------------------------------------------- the admin's add/edit form
 
@@ -116,7 +116,7 @@ class TransferIssueForm(LifecycleForm):
                                     widget=UnfoldAdminRadioSelectWidget)
     to_organization = OrganizationChoiceField(
         label="转入党组织", queryset=PartyOrganization.objects.none(), required=False,
-        widget=UnfoldAdminSelectWidget, help_text="您管辖范围内的党组织。",
+        widget=UnfoldAdminSelectWidget, help_text="您管辖范围内、与该党员在同一区的党组织。",
     )
     to_organization_name = _text(
         label="或：转入党组织全称", required=False,
@@ -133,7 +133,11 @@ class TransferIssueForm(LifecycleForm):
         super().__init__(*args, **kwargs)
         choices = branch_choices(self.actor, write=False)
         if member is not None:
-            choices = choices.exclude(pk=member.organization_id)
+            # The list stays short for a city administrator: organizations in the member's own
+            # district; any other is reached by its exact full name below.
+            area_path = member.organization.area.path
+            choices = choices.filter(area__path__startswith=area_path[: 2 * Area.steplen]).exclude(
+                pk=member.organization_id)
         self.fields["to_organization"].queryset = choices
 
     def clean(self):
