@@ -261,7 +261,7 @@ def floating_without_contact(scope, on_date: datetime.date):
                .filter(Q(member__isnull=True) | Q(member__standing=Standing.ACTIVE)))
     records = _scoped_either_side(scope, records, ("member__organization__area__", "host_organization__area__"))
     records = records.select_related("member__organization", "host_organization").order_by("last_contact", "id")
-    url = _url_maker("admin:members_floatingrecord_change")
+    url = _url_maker("members:floating_contact")  # where the contact is recorded
     for record in records:
         if record.direction == FloatingDirection.OUTFLOW:
             who = f"{record.member.name}（{record.member.organization.name}，流出至{record.place}）"
@@ -298,7 +298,7 @@ def transfer_letter_expired(scope, on_date: datetime.date):
                .exclude(Exists(later)))
     letters = _scoped_either_side(scope, letters, ("from_organization__area__", "to_organization__area__"))
     letters = letters.select_related("member", "from_organization", "to_organization").order_by("issued_on", "id")
-    url = _url_maker("admin:members_transfer_change")
+    url = _member_urls()  # the member's page lists their letters
     for letter in letters:
         expires_on = letter.expires_on
         if letter.status == TransferStatus.ISSUED and expires_on >= on_date:
@@ -311,7 +311,7 @@ def transfer_letter_expired(scope, on_date: datetime.date):
                      f"有效期至{expires_on:%Y年%m月%d日}，已过期未接收。"),
             subject=letter,
             anchor_label=source,
-            records_url=url(letter.pk),
+            records_url=url(letter.member_id),
             detail={"expires_on": expires_on.isoformat()},
         )
 

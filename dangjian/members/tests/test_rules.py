@@ -255,3 +255,12 @@ def test_mem08_community_cadence_applies(city, superuser, street_admin):
     due = add_months(visited, 1)
     assert _findings("MEM-08", street_admin, due - ONE_DAY) == []
     assert _subjects("MEM-08", street_admin, due) == [difficult.pk]
+
+
+def test_findings_link_to_the_page_where_a_person_acts(city, superuser):
+    floating = member(actor=superuser, organization=city.org(city.dahanggong), name="冯外出")
+    record = services.member_float_out(actor=superuser, member=floating, place="上海市", started_on=TODAY)
+    [finding] = _findings("MEM-04", superuser, add_months(TODAY, 6))
+    assert finding.records_url == f"/members/floating/{record.pk}/contact/"
+    [finding] = [f for f in _findings("MEM-08", superuser) if f.subject.pk == floating.pk]
+    assert finding.records_url == f"/admin/members/member/{floating.pk}/change/"
