@@ -22,7 +22,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
@@ -34,9 +34,12 @@ from dangjian.members import importing, selectors, selectors_import, services
 from dangjian.members.models import ColumnMapping, ImportBatch, Member
 
 State = ImportBatch.State
+PREVIEWABLE = (State.UPLOADED, State.PREVIEWED, State.FAILED)  # FAILED: check again after a refusal
+# What a QUEUED/RUNNING batch is doing (kept in ``mapping``: the model has one pair of states).
+PHASE_CHECK, PHASE_COMMIT = "check", "commit"
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 INSERT_CHUNK = 2000
-PROGRESS_EVERY = 5000
+PROGRESS_EVERY = 2000
 # Checked once per batch or once per file instead of per row (see the module docstring).
 BULK_CLEAN_EXCLUDE = ["id_number_ciphertext", "id_number_digest", "id_number_masked", "birth_date", "sex",
                       "ethnicity", "education", "organization", "workplace_unit", "residence_area", "import_batch"]
@@ -46,7 +49,6 @@ PREPARED_FIELDS = ("name", "name_pinyin", "name_initials", "sex_id", "ethnicity_
                    "joined_on", "full_member_on", "status", "employment", "workplace_text", "notes")
 _DIGEST, _NAME, _MASKED = (PREPARED_FIELDS.index(name) + 1 for name in
                            ("id_number_digest", "name", "id_number_masked"))
-DATE_FIELDS = frozenset({"birth_date", "joined_on", "full_member_on"})
 ALREADY_IN_SCOPE = "该身份证号码已在您管辖的党组织中登记（{name}），请勿重复导入。"
 ALREADY_ELSEWHERE = "该身份证号码已登记在系统中（不在您的管辖范围内），请核对；如需接收该党员，请办理组织关系转接。"
 
@@ -104,23 +106,51 @@ def _masked_sample(cells: list[str]) -> list[str]:
 
 
 def member_import_preview(*, actor, batch: ImportBatch, columns: dict[str, int], request=None) -> ImportBatch:
-    """Check every row with the confirmed mapping; remember the mapping for ``actor``.
-
-    Leaves the batch PREVIEWED with its counts and per-row errors; writes no member."""
-    batch = _writable(actor, batch, states=(State.UPLOADED, State.PREVIEWED))
-    headers = batch.mapping["headers"]
+    """Confirm the column mapping (remembered for ``actor`` and these headers) and queue the check
+    of every row — a task, with a progress bar: a district's roster takes a while."""
     columns = {key: int(index) for key, index in columns.items()}
-    importing.check_columns(columns, headers)
-    ColumnMapping.objects.update_or_create(user=actor, headers_key=batch.mapping["key"],
-                                           defaults={"mapping": columns})
-    outcome = _prepare(actor=actor, batch=batch, columns=columns)
+    with transaction.atomic():
+        batch = _writable(actor, batch, states=PREVIEWABLE, lock=True)
+        importing.check_columns(columns, batch.mapping["headers"])
+        ColumnMapping.objects.update_or_create(user=actor, headers_key=batch.mapping["key"],
+                                               defaults={"mapping": columns})
+        batch.mapping = {**batch.mapping, "columns": columns, "phase": PHASE_CHECK}
+        batch.state = State.QUEUED
+        batch.total_rows = batch.valid_rows = batch.imported_rows = batch.progress = 0
+        batch.errors = []
+        batch.message = "排队等待检查……"
+        batch.save()
+    from dangjian.members.tasks import member_import_check_run
+
+    member_import_check_run.enqueue(batch_id=batch.pk, actor_id=actor.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def member_import_check(*, batch_id: int, actor_id: int) -> ImportBatch:
+    """Check every row of a queued batch (called by the task). Leaves it PREVIEWED with its
+    counts and per-row errors, and the accepted rows prepared for the commit; writes no member."""
+    from django.contrib.auth import get_user_model
+
+    batch = ImportBatch.objects.select_related("organization").get(pk=batch_id)
+    if batch.state != State.QUEUED or batch.mapping.get("phase") != PHASE_CHECK:
+        return batch
+    actor = get_user_model().objects.get(pk=actor_id)
+    _report(batch, state=State.RUNNING, progress=1, message="正在逐行检查……")
+    try:
+        outcome = _prepare(actor=actor, batch=batch, columns=batch.mapping["columns"])
+    except importing.UnreadableFile as error:
+        return _fail(batch, str(error))
+    except Exception:
+        _fail(batch, "检查失败（系统错误），请联系系统管理员。")
+        raise
     _delete_prepared(batch)
-    batch.mapping = {**batch.mapping, "columns": columns, "prepared": outcome.prepared_path}
+    batch.mapping = {**batch.mapping, "prepared": outcome.prepared_path, "phase": PHASE_COMMIT}
     batch.total_rows = outcome.total
     batch.valid_rows = outcome.total - len(outcome.errors)
     batch.errors = outcome.errors
     batch.state = State.PREVIEWED
-    batch.progress = 0
+    batch.progress = 100
     batch.message = f"共{batch.total_rows}行，有效{batch.valid_rows}行，有错误{len(batch.errors)}行。"
     batch.save()
     return batch
@@ -145,8 +175,11 @@ def _prepare(*, actor, batch: ImportBatch, columns: dict[str, int]) -> _Outcome:
     digests: dict[str, int] = {}
     shown: dict[int, tuple[str, str]] = {}
     with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".jsonl", delete=False) as prepared:
-        for line, cells in _data_rows(batch):
+        rows, expected = _data_rows(batch)
+        for line, cells in rows:
             outcome.total += 1
+            if outcome.total % PROGRESS_EVERY == 0:
+                _report(batch, progress=min(95, 1 + 94 * outcome.total // max(expected, 1)))
             row = reader.read(line, cells)
             member = None
             if row.ok:
@@ -175,14 +208,14 @@ def _prepare(*, actor, batch: ImportBatch, columns: dict[str, int]) -> _Outcome:
     return outcome
 
 
-def _data_rows(batch: ImportBatch) -> Iterator[tuple[int, list]]:
-    """The non-blank rows below the header."""
+def _data_rows(batch: ImportBatch) -> tuple[Iterator[tuple[int, list]], int]:
+    """The non-blank rows below the header, and about how many there are (for the progress bar)."""
     with batch.file.open("rb") as handle:
         data = handle.read()
     header_line = batch.mapping["header_line"]
-    for line, cells in importing.open_sheet(data, batch.file_name).rows:
-        if line > header_line and not importing.is_blank(cells):
-            yield line, cells
+    sheet = importing.open_sheet(data, batch.file_name)
+    rows = ((line, cells) for line, cells in sheet.rows if line > header_line and not importing.is_blank(cells))
+    return rows, max(sheet.last_line - header_line, 1)
 
 
 def _build_member(row: importing.Row, *, organization, sexes: dict) -> Member:
@@ -284,7 +317,7 @@ def member_import_execute(*, batch_id: int, actor_id: int) -> ImportBatch:
     from django.contrib.auth import get_user_model
 
     batch = ImportBatch.objects.select_related("organization").get(pk=batch_id)
-    if batch.state != State.QUEUED:
+    if batch.state != State.QUEUED or batch.mapping.get("phase") != PHASE_COMMIT:
         return batch  # already run: a retried task never imports twice
     actor = get_user_model().objects.get(pk=actor_id)
     _report(batch, state=State.RUNNING, progress=2, message="正在核对数据……")
@@ -323,23 +356,19 @@ def member_import_execute(*, batch_id: int, actor_id: int) -> ImportBatch:
 
 
 def _insert(*, actor, batch: ImportBatch, skip: set[int]) -> int:
+    """Members, then their history rows ('+', by ``actor``), then the batch and its audit entry:
+    one transaction. Rows go in as plain values (COPY on PostgreSQL, executemany elsewhere) —
+    the values services.member_create would save, prepared and checked at the preview."""
     now = timezone.now()
-    history = Member.history
-    imported = 0
+    members = _Table(Member, skip={"id"})
+    member_template = members.values_of(Member(organization_id=batch.organization_id, import_batch_id=batch.pk,
+                                               created_at=now))
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.state != State.RUNNING:
             raise ValidationError("该批次的状态已变化，未导入。")
-        chunk: list[Member] = []
-        for values in _prepared_rows(batch):
-            if values[0] in skip:
-                continue
-            chunk.append(_member_from(values, batch=batch, now=now))
-            if len(chunk) >= INSERT_CHUNK:
-                imported += _insert_chunk(chunk, history=history, actor=actor, now=now)
-                chunk = []
-        if chunk:
-            imported += _insert_chunk(chunk, history=history, actor=actor, now=now)
+        imported = members.write(members.fill(member_template, PREPARED_FIELDS, _kept_rows(batch, skip)))
+        _copy_to_history(batch, history_type="+", actor=actor, at=now)
         skipped = batch.total_rows - imported
         batch.state = State.DONE
         batch.imported_rows = imported
@@ -352,23 +381,79 @@ def _insert(*, actor, batch: ImportBatch, skip: set[int]) -> int:
     return imported
 
 
-def _insert_chunk(chunk: list[Member], *, history, actor, now) -> int:
-    Member.objects.bulk_create(chunk)
-    if chunk[0].pk is None:  # a backend that returns no ids from a bulk insert
-        by_digest = dict(Member.objects.filter(id_number_digest__in=[m.id_number_digest for m in chunk])
-                         .values_list("id_number_digest", "pk"))
-        for member in chunk:
-            member.pk = by_digest[member.id_number_digest]
-    history.bulk_history_create(chunk, default_user=actor, default_date=now)
-    return len(chunk)
+def _kept_rows(batch: ImportBatch, skip: set[int]) -> Iterator[list]:
+    """The prepared values (PREPARED_FIELDS order) of the rows being imported."""
+    for values in _prepared_rows(batch):
+        if values[0] not in skip:
+            yield values[1:]
 
 
-def _member_from(values: list, *, batch: ImportBatch, now) -> Member:
-    fields = dict(zip(PREPARED_FIELDS, values[1:], strict=True))
-    for name in DATE_FIELDS:
-        if fields[name]:
-            fields[name] = datetime.date.fromisoformat(fields[name])
-    return Member(organization_id=batch.organization_id, import_batch_id=batch.pk, created_at=now, **fields)
+def _copy_to_history(batch: ImportBatch, *, history_type: str, actor, at) -> None:
+    """The batch's members as they are now, one history row each ('+' created, '-' removed), by
+    ``actor`` — what django-simple-history records on save or delete, written by the database in
+    one INSERT … SELECT."""
+    historical = Member.history.model
+    quote = connection.ops.quote_name
+    tracked = [field for field in historical._meta.concrete_fields if not field.attname.startswith("history_")]
+    history_date = historical._meta.get_field("history_date").get_db_prep_save(at, connection)
+    columns = ", ".join(quote(field.column) for field in tracked)
+    sql = (f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, {quote('history_date')}, "  # noqa: S608
+           f"{quote('history_change_reason')}, {quote('history_type')}, {quote('history_user_id')}) "
+           f"SELECT {columns}, %s, NULL, %s, %s FROM {quote(Member._meta.db_table)} WHERE "
+           f"{quote('import_batch_id')} = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [history_date, history_type, actor.pk, batch.pk])
+
+
+class _Table:
+    """A model's table written with plain values: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
+
+    Constant columns (defaults, the organization, the batch, the time) come from a template
+    instance, adapted for the database once; the varying ones arrive as JSON-safe values (dates
+    as ISO text, which both databases read)."""
+
+    def __init__(self, model, *, skip: set[str]):
+        self.model = model
+        self.fields = [field for field in model._meta.concrete_fields if field.attname not in skip]
+        self.position = {field.attname: index for index, field in enumerate(self.fields)}
+
+    def values_of(self, instance) -> list:
+        return [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in self.fields]
+
+    def fill(self, template: list, names: list[str], source) -> Iterator[list]:
+        positions = [self.position[name] for name in names]
+        for values in source:
+            row = template.copy()
+            for position, value in zip(positions, values, strict=True):
+                row[position] = value
+            yield row
+
+    def write(self, rows) -> int:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in self.fields)
+        table = quote(self.model._meta.db_table)
+        written = 0
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                        written += 1
+                return written
+            placeholders = ", ".join(["%s"] * len(self.fields))
+            # Names come from the model's _meta; the values are parameters.
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+            chunk = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= INSERT_CHUNK:
+                    cursor.executemany(sql, chunk)
+                    written += len(chunk)
+                    chunk = []
+            if chunk:
+                cursor.executemany(sql, chunk)
+                written += len(chunk)
+        return written
 
 
 def _prepared_rows(batch: ImportBatch) -> Iterator[list]:
@@ -405,12 +490,19 @@ def _fail(batch: ImportBatch, message: str) -> ImportBatch:
 
 @transaction.atomic
 def member_import_undo(*, actor, batch: ImportBatch, request=None) -> ImportBatch:
-    """Remove every member a batch created, while none of them has changed since."""
+    """Remove every member a batch created, while none of them has changed since.
+
+    Each removal leaves a '-' history row by ``actor`` (written in bulk, as the import wrote the
+    '+' rows); the rows go with one DELETE. Nothing refers to them (the blocker checked; the
+    database's foreign keys would refuse otherwise)."""
     batch = _writable(actor, batch, states=(State.DONE,), lock=True)
     blocker = selectors_import.import_batch_undo_blocker(batch)
     if blocker:
         raise ValidationError(blocker)
-    removed, _by_model = Member.objects.filter(import_batch=batch).delete()
+    _copy_to_history(batch, history_type="-", actor=actor, at=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Member._meta.db_table)} "  # noqa: S608 - _meta name
+                       "WHERE import_batch_id = %s", [batch.pk])
     batch.state = State.UNDONE
     batch.message = f"已撤销：删除了本批次导入的{batch.imported_rows}名党员。"
     batch.save(update_fields=["state", "message"])

@@ -114,7 +114,7 @@ def import_mapping(request, batch_id: int):
     """Confirm which column holds which field; then the preview is computed."""
     _require_role(request)
     batch = selectors_import.import_batch_get_for(request.user, batch_id)
-    if batch.state not in (State.UPLOADED, State.PREVIEWED):
+    if batch.state not in services_import.PREVIEWABLE:
         return redirect("members:import_batch", batch_id=batch.pk)
     headers = batch.mapping["headers"]
     form = MappingForm(request.POST or None, headers=headers, columns=batch.mapping["columns"])
@@ -150,7 +150,8 @@ def import_batch(request, batch_id: int):
     return _page(request, "members/import/batch.html", f"导入批次：{batch.file_name}", batch=batch,
                  errors=batch.errors[:ERRORS_SHOWN], errors_hidden=max(0, len(batch.errors) - ERRORS_SHOWN),
                  invalid_rows=batch.total_rows - batch.valid_rows, may_write=may_write,
-                 running=batch.state in (State.QUEUED, State.RUNNING), undo_blocker=undo_blocker)
+                 running=batch.state in (State.QUEUED, State.RUNNING), undo_blocker=undo_blocker,
+                 checking=batch.mapping.get("phase") == services_import.PHASE_CHECK)
 
 
 @staff_member_required

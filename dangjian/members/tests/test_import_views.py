@@ -79,18 +79,28 @@ def test_upload_map_preview_commit_and_find_them_in_the_roster(city, street_admi
     assert someone["name"] in {member.name for member in found}
 
 
-def test_progress_page_refreshes_itself_while_the_task_runs(city, street_admin, settings):
-    # given a worker that has not picked the task up yet (the database backend, no worker)
+def test_progress_page_refreshes_itself_while_the_tasks_run(city, street_admin, settings):
+    # given a worker that has not picked the tasks up yet (the database backend, no worker)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client = client_for(street_admin)
     post_upload(client, city.org(city.dahanggong), workbook_bytes([HEADERS, clean_row(person(1))]))
     batch = ImportBatch.objects.get()
+    # when the mapping is confirmed, the check waits for the worker and the page polls
     confirm_mapping(client, batch)
+    page = client.get(f"/members/import/{batch.pk}/").content.decode()
+    assert 'data-state="queued"' in page and "检查进度" in page
+    assert 'hx-trigger="every 1s"' in page and '<meta http-equiv="refresh" content="2">' in page
+    # when the worker has checked the rows and the commit is queued, the page shows the import's progress
+    from dangjian.members import services_import
+
+    services_import.member_import_check(batch_id=batch.pk, actor_id=street_admin.pk)
     client.post(f"/members/import/{batch.pk}/commit/")
     page = client.get(f"/members/import/{batch.pk}/").content.decode()
-    assert 'data-state="queued"' in page
-    assert 'hx-trigger="every 1s"' in page and '<meta http-equiv="refresh" content="2">' in page
-    assert "导入进度" in page
+    assert 'data-state="queued"' in page and "导入进度" in page
+    # and once it has run, the page stops polling
+    services_import.member_import_execute(batch_id=batch.pk, actor_id=street_admin.pk)
+    page = client.get(f"/members/import/{batch.pk}/").content.decode()
+    assert 'data-state="done"' in page and 'hx-trigger="every 1s"' not in page
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [

@@ -237,3 +237,33 @@ def test_template_has_the_headers_and_a_valid_example():
     assert headers[:4] == ["姓名", "性别", "民族", "身份证号码"]
     assert validate_id_number(example[3]) == example[3]
     assert {importing.recognise(header) for header in headers} == {field.key for field in importing.FIELDS}
+
+
+_CHECKER = importing.IdNumberChecker()  # shared across examples, as across the rows of one file
+
+
+@st.composite
+def id_like(draw):
+    """Numbers that are mostly well-formed: real, retired and unknown region codes, odd dates, any check digit."""
+    region = draw(st.sampled_from(["320102", "320103", "320104", "320124", "110101", "999999", "000000",
+                                   "650102", "320100", "32010"]))
+    year = draw(st.integers(1850, 2100))
+    month = draw(st.integers(0, 13))
+    day = draw(st.integers(0, 32))
+    body = f"{region}{year:04d}{month:02d}{day:02d}{draw(st.integers(0, 999)):03d}"
+    check = ric.calc_check_digit(body + "0") if len(body) == 17 and draw(st.booleans()) else draw(
+        st.sampled_from("0123456789Xx"))
+    return body + check + draw(st.sampled_from(["", "", "", "1", " "]))
+
+
+def _outcome(check, raw):
+    try:
+        return ("ok", check(raw))
+    except ValidationError as error:
+        return ("refused", error.code, error.messages)
+
+
+@given(raw=id_like())
+@settings(max_examples=400, deadline=None)
+def test_id_number_checker_answers_exactly_as_validate_id_number(raw):
+    assert _outcome(_CHECKER, raw) == _outcome(validate_id_number, raw)

@@ -53,7 +53,12 @@ def test_a_clean_roster_is_imported_with_history_and_one_audit_entry(city, stree
     first = imported.get(id_number_digest=crypto.blind_index(people[0]["id_number"]))
     assert first.name_initials and first.birth_date == people[0]["birth"]
     assert crypto.decrypt(first.id_number_ciphertext) == people[0]["id_number"]
-    assert first.history.count() == 1 and first.history.first().history_user == street_admin
+    assert first.history.count() == 1
+    created = first.history.get()
+    assert (created.history_type, created.history_user) == ("+", street_admin)
+    for name in ("name", "name_pinyin", "organization_id", "birth_date", "joined_on", "standing", "import_batch_id",
+                 "created_at", "sex_id", "id_number_masked"):
+        assert getattr(created, name) == getattr(first, name), name
     entry = AuditEntry.objects.get(action=AuditAction.IMPORT)
     assert entry.detail["rows"] == 5 and entry.object_id == str(batch.pk)
     assert not AuditEntry.objects.filter(action=AuditAction.CREATE, object_type="members.member").exists()
@@ -167,9 +172,15 @@ def test_someone_outside_the_batch_scope_cannot_preview_commit_or_undo(city, str
 def test_batch_is_undone_as_a_whole_while_nothing_changed(city, street_admin):
     batch = previewed(street_admin, city.org(city.dahanggong), clean_roster(3)[0])
     batch = services_import.member_import_commit(actor=street_admin, batch=batch)
+    ids = list(Member.objects.filter(import_batch=batch).values_list("pk", flat=True))
     batch = services_import.member_import_undo(actor=street_admin, batch=batch)
     assert batch.state == State.UNDONE
     assert not Member.objects.filter(import_batch=batch).exists()
+    # each removal is in the members' history, by the person who undid the import
+    removed = Member.history.filter(id__in=ids, history_type="-")
+    assert removed.count() == 3 and {h.history_user for h in removed} == {street_admin}
+    assert {h.name for h in removed} == set(Member.history.filter(id__in=ids, history_type="+")
+                                            .values_list("name", flat=True))
     assert AuditEntry.objects.filter(action=AuditAction.IMPORT, object_id=str(batch.pk)).count() == 2
     with pytest.raises(ValidationError, match="状态"):
         services_import.member_import_undo(actor=street_admin, batch=batch)
