@@ -321,7 +321,7 @@ def _open_transfer(transfer: Transfer) -> Transfer:
     transfer = (Transfer.objects.select_for_update(of=("self",)).select_related("member", "to_organization")
                 .get(pk=transfer.pk))
     if transfer.status != TransferStatus.ISSUED:
-        raise ValidationError(f"该介绍信已{transfer.get_status_display()}，不能再办理。")
+        raise ValidationError(f"该介绍信状态为“{transfer.get_status_display()}”，不能再办理。")
     return transfer
 
 
