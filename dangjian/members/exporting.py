@@ -19,6 +19,7 @@ from django.utils import timezone
 from dangjian.accounts import audit, scoping
 from dangjian.core import crypto
 from dangjian.members import importing, selectors
+from dangjian.members.import_cells import cell_text
 from dangjian.members.models import Employment, ImportBatch, Member, MemberStatus, Standing
 from dangjian.organizations.selectors import organization_get_for
 
@@ -93,7 +94,7 @@ def error_workbook(batch: ImportBatch):
         if line not in reasons:
             continue
         sheet.write_number(written, 0, line)
-        texts = [importing.cell_text(cell) for cell in cells] + [""] * (len(headers) - len(cells))
+        texts = [cell_text(cell) for cell in cells] + [""] * (len(headers) - len(cells))
         for column, value in enumerate(texts[:max(len(headers), len(cells))], start=1):
             sheet.write_string(written, column, value)
         sheet.write_string(written, len(headers) + 1, reasons[line])

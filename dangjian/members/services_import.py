@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
 from dangjian.core import crypto
-from dangjian.core.id_numbers import sex_code_from_id
+from dangjian.core.id_numbers import normalize_id_number, sex_code_from_id
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import Code, CodeTable
 from dangjian.members import importing, selectors, selectors_import, services
@@ -49,7 +49,7 @@ PREPARED_FIELDS = ("name", "name_pinyin", "name_initials", "sex_id", "ethnicity_
                    "joined_on", "full_member_on", "status", "employment", "workplace_text", "notes")
 _DIGEST, _NAME, _MASKED = (PREPARED_FIELDS.index(name) + 1 for name in
                            ("id_number_digest", "name", "id_number_masked"))
-ALREADY_IN_SCOPE = "该身份证号码已在您管辖的党组织中登记（{name}），请勿重复导入。"
+ALREADY_IN_SCOPE = "该身份证号码已在您管辖的党组织中登记，请勿重复导入（可在党员名册中按身份证号码查找）。"
 ALREADY_ELSEWHERE = "该身份证号码已登记在系统中（不在您的管辖范围内），请核对；如需接收该党员，请办理组织关系转接。"
 
 
@@ -97,7 +97,7 @@ def _masked_sample(cells: list[str]) -> list[str]:
     """Sample rows shown on the mapping page keep no full ID number."""
     masked = []
     for cell in cells:
-        compact = importing.normalize_id_number(cell) if len(cell) >= 15 else ""
+        compact = normalize_id_number(cell) if len(cell) >= 15 else ""
         masked.append(mask_id_number(compact) if compact[:17].isdigit() and len(compact) in (15, 18) else cell)
     return masked
 
@@ -267,8 +267,8 @@ def _add_error(errors: dict[int, dict], line: int, message: str, shown: dict[int
 
 
 def _already_registered(actor, digests: dict[str, int]) -> dict[int, str]:
-    """{line: message} for rows whose ID number is in the system already — naming the member only
-    when the actor may see them, and never where someone outside the actor's scope is."""
+    """{line: message} for rows whose ID number is in the system already. Whether the member is
+    within the actor's scope is said; whose number it is, or where it is registered, is not."""
     taken = set()
     keys = list(digests)
     step = 900  # under SQLite's bound-parameter limit
@@ -277,14 +277,13 @@ def _already_registered(actor, digests: dict[str, int]) -> dict[int, str]:
                      .values_list("id_number_digest", flat=True))
     if not taken:
         return {}
-    visible = {}
+    visible = set()
     taken_list = sorted(taken)
     for start in range(0, len(taken_list), step):
         visible.update(selectors.member_list_for(actor, include_left=True)
                        .filter(id_number_digest__in=taken_list[start:start + step])
-                       .values_list("id_number_digest", "name"))
-    return {digests[digest]: (ALREADY_IN_SCOPE.format(name=visible[digest]) if digest in visible
-                              else ALREADY_ELSEWHERE) for digest in taken}
+                       .values_list("id_number_digest", flat=True))
+    return {digests[digest]: ALREADY_IN_SCOPE if digest in visible else ALREADY_ELSEWHERE for digest in taken}
 
 
 # ---------------------------------------------------------------- commit

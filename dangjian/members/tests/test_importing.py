@@ -1,4 +1,4 @@
-"""Reading messy rosters: dates, ID numbers, headers, rows — before anything is written."""
+"""Reading messy rosters (importing, import_cells): dates, ID numbers, headers, rows — before anything is written."""
 
 import datetime
 
@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 from stdnum.cn import ric
 
 from dangjian.core.id_numbers import validate_id_number
-from dangjian.members import importing
-from dangjian.members.importing import RowReader, parse_date
+from dangjian.members import import_cells, importing
+from dangjian.members.import_cells import parse_date
+from dangjian.members.importing import RowReader
 from dangjian.members.tests.rosters import csv_bytes, workbook_bytes
 
 FULL_WIDTH = str.maketrans("0123456789xX-./", "０１２３４５６７８９ｘＸ－．／")
@@ -112,14 +113,14 @@ def test_id_numbers_typed_messily_read_as_the_same_number(number, spaces, full_w
         typed = typed[:position] + " " + typed[position:]
     if full_width:
         typed = typed.translate(FULL_WIDTH)
-    assert validate_id_number(importing.clean_id_number(f"  {typed}\t")) == number
+    assert validate_id_number(import_cells.clean_id_number(f"  {typed}\t")) == number
 
 
 def test_id_number_stored_as_an_excel_number_is_refused():
     with pytest.raises(ValidationError, match="存成了数字"):
-        importing.clean_id_number(3.20102198005171e17)
+        import_cells.clean_id_number(3.20102198005171e17)
     with pytest.raises(ValidationError, match="科学计数法"):
-        importing.clean_id_number("3.20102E+17")
+        import_cells.clean_id_number("3.20102E+17")
 
 
 # ---------------------------------------------------------------- headers and layout
@@ -239,7 +240,7 @@ def test_template_has_the_headers_and_a_valid_example():
     assert {importing.recognise(header) for header in headers} == {field.key for field in importing.FIELDS}
 
 
-_CHECKER = importing.IdNumberChecker()  # shared across examples, as across the rows of one file
+_CHECKER = import_cells.IdNumberChecker()  # shared across examples, as across the rows of one file
 
 
 @st.composite

@@ -96,7 +96,9 @@ def test_messy_roster_preview_lists_each_bad_row_without_saying_where_others_are
     assert set(errors) == set(roster.bad_lines), errors
     for line, word in roster.bad_lines.items():
         assert word in errors[line], (line, errors[line])
-    assert "王在册" in errors[74]  # visible to the actor
+    # whether the number is within the actor's scope is said; whose or where, never
+    assert "已在您管辖" in errors[74] and "王在册" not in errors[74]
+    assert "不在您的管辖范围" in errors[84]
     assert "李外区" not in errors[84] and "夫子庙" not in errors[84] and "秦淮" not in errors[84]
     assert (batch.total_rows, batch.valid_rows) == (200, roster.valid_rows)
     assert not Member.objects.filter(import_batch=batch).exists()
