@@ -182,6 +182,10 @@ DANGJIAN_RULES = {
     # ORG-03: a branch generally has no more than 50 members; ORG-04: 7+ full members → committee.
     "BRANCH_MAX_MEMBERS": 50,
     "BRANCH_COMMITTEE_FROM_FULL_MEMBERS": 7,
+    # MEM-01: probation may be extended once, by at most 12 months.
+    "PROBATION_MAX_EXTENSION_MONTHS": 12,
+    # MEM-03: lost contact 6+ months → consider suspension; 2 more years → consider removal.
+    "LOST_CONTACT_REMOVAL_YEARS": 2,
     # MEM-02/MEM-03/MEM-04: months without contact before a warning and a finding.
     "LOST_CONTACT_FINDING_MONTHS": 6,
     "FLOATING_NO_CONTACT_MONTHS": 6,

@@ -1,6 +1,7 @@
 """What the dashboard shows, computed from the metric and rule registries for a scope."""
 
 import datetime
+import itertools
 import json
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from dangjian.core.registry import Severity, metrics, rules
 from dangjian.organizations.models import Area
 from dangjian.organizations.selectors import area_get_for, area_list_for
 
+FINDINGS_SHOWN = 8  # per rule, on the dashboard
 PERIOD_KINDS = {"month": "月", "quarter": "季度", "year": "年"}
 # The figures compared across the children of the current area.
 COMPARISON_KEYS = ("areas.communities", "organizations.total", "organizations.community_coverage_rate",
@@ -47,6 +49,7 @@ class Dashboard:
     comparison_rows: list[dict] = field(default_factory=list)
     findings_by_severity: list[dict] = field(default_factory=list)
     finding_count: int = 0
+    findings_truncated: bool = False  # some rule has more findings than the summary reads
 
 
 def default_focus(actor) -> Area | None:
@@ -118,9 +121,15 @@ def dashboard_for(actor, *, focus: Area | None, period: Period) -> Dashboard:
             "values": [metric.compute(child_scope, period) for metric in comparison],
         })
 
+    # The dashboard shows a summary: read at most FINDINGS_SHOWN+1 findings of each rule (checks
+    # are generators), so a scope with thousands of findings stays fast; the health check page
+    # lists them all.
     by_severity: dict[str, list] = {}
-    for rule, findings in rules.findings(scope, timezone.localdate()):
-        for finding in findings:
+    today = timezone.localdate()
+    for rule in rules.all():
+        read = list(itertools.islice(rule.check(scope, today), FINDINGS_SHOWN + 1))
+        board.findings_truncated |= len(read) > FINDINGS_SHOWN
+        for finding in read[:FINDINGS_SHOWN]:
             severity = finding.detail.get("severity", rule.severity)
             by_severity.setdefault(severity, []).append((rule, finding))
     board.findings_by_severity = [
