@@ -197,6 +197,7 @@ def _badge(text: str, tone: str = "") -> str:
 
 @admin.register(Member)
 class MemberAdmin(ScopedHistoryAdmin):
+    list_before_template = "members/admin/roster_tools.html"
     form = MemberForm
     list_display = ["name_display", "sex_display", "id_number_masked", "birth_display", "organization_display",
                     "status_display", "employment_display", "standing_display", "phone_display", "care_markers"]
