@@ -65,3 +65,13 @@ def test_sorting_by_key_follows_pinyin_not_code_points():
     # when they are sorted by pinyin key
     # then the order is the alphabetical one people expect
     assert sorted(names, key=full_pinyin) == ["艾青", "李强", "王芳", "张伟"]
+
+
+@pytest.mark.parametrize("name", ["张三", "阿依古丽·买买提", "吕布", "曾国藩", "单田芳", "Zhang三", "欧阳娜娜", "绿"])
+def test_initials_agree_with_pypinyins_first_letter_style(name):
+    """One pass gives the same initials as pypinyin's FIRST_LETTER style (ü, zh/ch/sh included)."""
+    from pypinyin import Style, lazy_pinyin
+
+    expected = "".join(lazy_pinyin(name.replace("·", ""), style=Style.FIRST_LETTER,
+                                   errors=lambda chars: list(chars.lower()))).lower()
+    assert pinyin_initials(name) == expected
