@@ -36,7 +36,7 @@ from dangjian.members.models import (
     TransferStatus,
 )
 from dangjian.organizations import selectors as organization_selectors
-from dangjian.organizations.models import OrganizationKind, PartyOrganization
+from dangjian.organizations.models import PartyOrganization
 
 router = Router(tags=["党员"])
 transfers_router = Router(tags=["组织关系转接"])
@@ -75,23 +75,24 @@ def _floating_get_for(actor, pk: int) -> FloatingRecord:
 
 
 # A letter or a floating member crosses scopes: the other side is named by what the papers say
-# (an organization's exact full name; a member's full ID number with their name), never by an
-# id, so the answer reveals nothing the caller does not already hold. The pages do the same
-# (members/forms.py TransferIssueForm, members/views.py _member_by_id_and_name).
+# (an organization's exact full name; a member's full ID number with their name): the lookups
+# are members/selectors.py's, shared with the pages; here they only name the API's fields.
 
 
 def _organization_by_full_name(name: str) -> PartyOrganization:
-    found = list(PartyOrganization.objects.filter(name=name.strip(), is_active=True)
-                 .exclude(kind=OrganizationKind.PARTY_GROUP)[:2])
-    if len(found) != 1:
+    found = selectors.transfer_target_by_full_name(name)
+    if found is None:
         raise ValidationError({"to_organization_name": "未找到名称完全一致的党组织，请核对全称。"})
-    return found[0]
+    return found
 
 
 def _member_by_id_number_and_name(id_number: str, name: str) -> Member:
     if not id_number.strip() or not name.strip():
         raise ValidationError({"member_id_number": "请填写完整的身份证号码和姓名。"})
-    found = selectors.member_search(Member.objects.on_roll(), id_number).filter(name=name.strip()).first()
+    try:
+        found = selectors.member_by_id_number_and_name(id_number, name)
+    except ValidationError as error:
+        raise ValidationError({"member_id_number": error.messages}) from None
     if found is None:
         raise ValidationError({"member_id_number": "系统内未找到身份证号码与姓名一致的在册党员；"
                                                    "如为系统外党员，请填写 outside_name。"})

@@ -19,6 +19,7 @@ from unfold.widgets import (
 )
 
 from dangjian.accounts import scoping
+from dangjian.members import selectors
 from dangjian.members.models import CareGroup, HelpKind, Member
 from dangjian.members.services import LEAVING_STANDINGS
 from dangjian.organizations.models import Area, OrganizationKind, PartyOrganization
@@ -149,12 +150,11 @@ class TransferIssueForm(LifecycleForm):
         name = (data.get("to_organization_name") or "").strip()
         if data.get("to_organization") is None and name:
             # An exact full name only: it reveals nothing the letter does not already say.
-            found = list(PartyOrganization.objects.filter(name=name, is_active=True)
-                         .exclude(kind=OrganizationKind.PARTY_GROUP)[:2])
-            if len(found) != 1:
+            found = selectors.transfer_target_by_full_name(name)
+            if found is None:
                 self.add_error("to_organization_name", "未找到名称完全一致的党组织，请核对全称。")
             else:
-                data["to_organization"] = found[0]
+                data["to_organization"] = found
         return data
 
 

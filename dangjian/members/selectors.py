@@ -120,3 +120,25 @@ def floating_list_for(actor) -> QuerySet:
 
 def care_visit_list_for(actor) -> QuerySet:
     return scoping.narrow(actor, CareVisit.objects.all()).select_related("member")
+
+
+# A letter or a floating member crosses scopes: the other side is named by what the papers say
+# (an organization's exact full name; a member's full ID number with their name), never by an id,
+# so the answer reveals nothing the caller does not already hold. Pages and the API both use these.
+
+
+def transfer_target_by_full_name(name: str):
+    """The one active, non-group organization with exactly this name, anywhere; else None."""
+    from dangjian.organizations.models import OrganizationKind, PartyOrganization
+
+    found = list(PartyOrganization.objects.filter(name=(name or "").strip(), is_active=True)
+                 .exclude(kind=OrganizationKind.PARTY_GROUP)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def member_by_id_number_and_name(id_number: str, name: str) -> Member | None:
+    """An on-roll member whose full ID number (blind index) and exact name both match, anywhere.
+
+    A malformed number raises the Chinese ValidationError of ``validate_id_number``."""
+    digest = crypto.blind_index(validate_id_number(id_number))
+    return Member.objects.on_roll().filter(id_number_digest=digest, name=(name or "").strip()).first()

@@ -294,8 +294,10 @@ def _member_by_id_and_name(id_number: str, name: str) -> Member:
     are registered. Both must match, so the answer reveals nothing the person's papers do not."""
     if not (id_number or "").strip() or not (name or "").strip():
         raise ValidationError({"id_number": "请填写完整的身份证号码和姓名。"})
-    digest = services.id_number_digest(id_number)  # a Chinese ValidationError for a malformed number
-    found = Member.objects.on_roll().filter(id_number_digest=digest, name=name.strip()).first()
+    try:
+        found = selectors.member_by_id_number_and_name(id_number, name)
+    except ValidationError as error:  # a malformed number: say so on the ID field
+        raise ValidationError({"id_number": error.messages}) from None
     if found is None:
         raise ValidationError({"id_number": "系统内未找到身份证号码与姓名一致的在册党员；如为系统外党员，请选择“系统外党员”。"})
     return found
