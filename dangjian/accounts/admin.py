@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from dangjian.accounts import scoping, services
+from dangjian.accounts import scoping, selectors, services
 from dangjian.accounts.admin_base import ScopedAdmin
 from dangjian.accounts.models import ApiToken, AuditEntry, RoleAssignment, User
 
@@ -110,10 +110,7 @@ class ApiTokenAdmin(ScopedAdmin):
     actions = ["revoke_tokens"]
 
     def get_queryset(self, request):
-        queryset = ApiToken.objects.select_related("user")
-        if scoping.is_city_admin(request.user):
-            return queryset
-        return queryset.filter(user=request.user)
+        return selectors.token_list_for(request.user)
 
     def has_module_permission(self, request):
         return scoping.is_city_admin(request.user)

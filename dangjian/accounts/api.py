@@ -6,45 +6,16 @@ every user's. Anything outside that answers 404. The services check the same rig
 
 import datetime
 
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from dangjian.accounts import scoping, services
-from dangjian.accounts.models import ApiToken, User
+from dangjian.accounts import selectors, services
 
 router = Router(tags=["接口令牌"])
 
 MAX_PAGE = 200
-
-
-# ---------------------------------------------------------------- reads
-# Tokens and users are not in the area/organization trees, so their narrowing is this simple
-# rule rather than accounts.scoping.narrow: your own, or everyone's for a city administrator.
-
-
-def _token_list_for(actor) -> QuerySet:
-    tokens = ApiToken.objects.select_related("user", "created_by")
-    return tokens if scoping.is_city_admin(actor) else tokens.filter(user=actor)
-
-
-def _token_get_for(actor, pk: int) -> ApiToken:
-    try:
-        return _token_list_for(actor).get(pk=pk)
-    except ApiToken.DoesNotExist:
-        raise Http404("接口令牌不存在。") from None
-
-
-def _user_get_for(actor, pk: int) -> User:
-    users = User.objects.filter(is_active=True)
-    if not scoping.is_city_admin(actor):
-        users = users.filter(pk=actor.pk)
-    try:
-        return users.get(pk=pk)
-    except User.DoesNotExist:
-        raise Http404("用户不存在或已停用。") from None
 
 
 # ---------------------------------------------------------------- schemas
@@ -85,13 +56,13 @@ class TokenIssueIn(Schema):
 @router.get("", response=list[TokenOut], summary="接口令牌列表")
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
 def token_list(request: HttpRequest):
-    return _token_list_for(request.auth)
+    return selectors.token_list_for(request.auth)
 
 
 @router.post("", response={201: TokenIssuedOut}, summary="签发接口令牌")
 def token_issue(request: HttpRequest, data: TokenIssueIn):
     actor = request.auth
-    user = _user_get_for(actor, data.user) if data.user is not None else actor
+    user = selectors.active_user_get_for(actor, data.user) if data.user is not None else actor
     token, secret = services.token_issue(actor=actor, user=user, name=data.name, valid_days=data.valid_days,
                                          request=request)
     token.secret = secret
@@ -101,5 +72,5 @@ def token_issue(request: HttpRequest, data: TokenIssueIn):
 @router.post("/{int:token_id}/revoke", response=TokenOut, summary="吊销接口令牌")
 def token_revoke(request: HttpRequest, token_id: int):
     actor = request.auth
-    token = _token_get_for(actor, token_id)
+    token = selectors.token_get_for(actor, token_id)
     return services.token_revoke(actor=actor, token=token, request=request)
