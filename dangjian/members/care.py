@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from dangjian.core.periods import add_months
 from dangjian.members.models import (
     CareCadence,
     CareGroup,
@@ -53,17 +54,6 @@ def groups_of(member: Member) -> list[str]:
     return groups
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 @dataclass(frozen=True)
 class VisitDue:
     member: Member
@@ -95,7 +85,7 @@ def visits_due(members: QuerySet, *, on_date: datetime.date) -> list[VisitDue]:
         community_path = member.organization.area.path
         months = min(_cadence(cadences, community_path, group) for group in groups)
         start = member.last_visit_on or timezone.localdate(member.created_at)
-        due_on = _add_months(start, months) if member.last_visit_on else start
+        due_on = add_months(start, months) if member.last_visit_on else start
         if due_on <= on_date:
             due.append(VisitDue(member=member, groups=groups, every_months=months,
                                 last_visit_on=member.last_visit_on, due_on=due_on))

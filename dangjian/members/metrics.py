@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
 from dangjian.core.models import Code, CodeTable
+from dangjian.core.periods import years_before
 from dangjian.core.registry import metrics
 from dangjian.members.models import (
     OFF_POST,
@@ -64,9 +65,9 @@ def members_as_of(scope, day: datetime.date):
 def _age_condition(day: datetime.date, low: int | None, high: int | None) -> Q:
     condition = Q()
     if low is not None:  # age ≥ low ⇔ born on or before day − low years
-        condition &= Q(birth_date__lte=_years_before(day, low))
+        condition &= Q(birth_date__lte=years_before(day, low))
     if high is not None:  # age ≤ high ⇔ born after day − (high + 1) years
-        condition &= Q(birth_date__gt=_years_before(day, high + 1))
+        condition &= Q(birth_date__gt=years_before(day, high + 1))
     return condition
 
 
@@ -100,13 +101,6 @@ def member_summary(scope, day: datetime.date) -> dict[str, int]:
     counts["han"] = Count("pk", filter=Q(ethnicity_id=codes.get((CodeTable.ETHNICITY, "01"))))
     memo[day] = members_as_of(scope, day).aggregate(**counts)
     return memo[day]
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _roster_url(scope):

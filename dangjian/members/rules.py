@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
 from dangjian.accounts import scoping
+from dangjian.core.periods import add_months
 from dangjian.core.registry import Finding, Severity, rules
 from dangjian.members import care
 from dangjian.members.models import (
@@ -51,18 +52,6 @@ def _scoped_either_side(scope, queryset, area_prefixes: tuple[str, ...]):
             under |= Q(**{f"{prefix}path__startswith": scope.focus_area.path})
         queryset = queryset.filter(under)
     return queryset
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` moved by ``months`` (negative: back), clamped to the month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 _PK = 987654321

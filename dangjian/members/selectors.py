@@ -5,7 +5,6 @@ prefix on the stored keys (``varchar_pattern_ops``-friendly), a phone by prefix,
 number through its blind-index digest.
 """
 
-import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils import timezone
 from dangjian.accounts import scoping
 from dangjian.core import crypto
 from dangjian.core.id_numbers import normalize_id_number, validate_id_number
+from dangjian.core.periods import years_before
 from dangjian.members.models import (
     OFF_POST,
     CareVisit,
@@ -89,23 +89,16 @@ def member_filter(queryset: QuerySet, *, organization=None, status=None, employm
         low, _, high = age_band.partition("-")
         # age ≥ low  ⇔ born on or before (on_date − low years); age ≤ high ⇔ born after (on_date − high−1 years)
         if low:
-            queryset = queryset.filter(birth_date__lte=_years_before(on_date, int(low)))
+            queryset = queryset.filter(birth_date__lte=years_before(on_date, int(low)))
         if high:
-            queryset = queryset.filter(birth_date__gt=_years_before(on_date, int(high) + 1))
+            queryset = queryset.filter(birth_date__gt=years_before(on_date, int(high) + 1))
     if standing_years:
         low, _, high = standing_years.partition("-")
         if low:
-            queryset = queryset.filter(full_member_on__lte=_years_before(on_date, int(low)))
+            queryset = queryset.filter(full_member_on__lte=years_before(on_date, int(low)))
         if high:
-            queryset = queryset.filter(full_member_on__gt=_years_before(on_date, int(high) + 1))
+            queryset = queryset.filter(full_member_on__gt=years_before(on_date, int(high) + 1))
     return queryset
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def transfer_list_for(actor) -> QuerySet:

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 
-from dangjian.core.periods import Period
+from dangjian.core.periods import Period, add_months
 from dangjian.core.registry import Finding, Severity, rules
 from dangjian.organizations.metrics import covered_communities
 from dangjian.organizations.models import BASIC_ORGANIZATION_KINDS
@@ -31,17 +31,6 @@ def community_without_organization(scope, on_date: datetime.date):
         )
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 @rules.register(
     code="ORG-06",
     title="党组织任期届满未换届",
@@ -54,11 +43,11 @@ def term_expired(scope, on_date: datetime.date):
     shortest_term = min(settings.DANGJIAN_RULES[key] for key in (
         "ORG_TERM_YEARS_COMMUNITY", "ORG_TERM_YEARS_BRANCH", "ORG_TERM_YEARS_COMMITTEE"))
     # Only organizations old enough to be near the end of even the shortest term are read.
-    started_before = _add_months(on_date.replace(year=on_date.year - shortest_term), remind_months)
+    started_before = add_months(on_date.replace(year=on_date.year - shortest_term), remind_months)
     candidates = (scope.organizations()
                   .filter(is_active=True, kind__in=BASIC_ORGANIZATION_KINDS, term_started_on__lte=started_before)
                   .select_related("area").order_by("path"))
-    remind_from = _add_months(on_date, remind_months)
+    remind_from = add_months(on_date, remind_months)
     for organization in candidates.iterator():
         ends_on = organization.term_ends_on
         if ends_on is None or ends_on > remind_from:

@@ -7,10 +7,10 @@ import datetime
 import pytest
 
 from dangjian.accounts.scoping import Scope
+from dangjian.core.periods import add_months
 from dangjian.core.registry import Severity, rules
 from dangjian.members import services
 from dangjian.members.models import Employment, Member
-from dangjian.members.rules import add_months
 from dangjian.members.tests.factories import member
 from dangjian.organizations import services as organization_services
 
