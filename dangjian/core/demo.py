@@ -30,7 +30,8 @@ SIZES = {
     "demo": DemoSize("demo", districts=2, streets_per_district=3, communities_per_street=4, units_per_community=3),
     "district": DemoSize("district", districts=1, streets_per_district=9, communities_per_street=12,
                          units_per_community=5),
-    "city": DemoSize("city", districts=12, streets_per_district=9, communities_per_street=12,
+    # Nanjing has 11 districts (GB/T 2260); the reference city of ARCHITECTURE.md counts 12.
+    "city": DemoSize("city", districts=11, streets_per_district=9, communities_per_street=12,
                      units_per_community=5),
 }
 

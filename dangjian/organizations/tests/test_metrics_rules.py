@@ -61,8 +61,11 @@ def test_org06_flags_expired_and_soon_ending_terms(city, superuser, street_admin
     # a term that ends in more than six months is not flagged
     services.organization_update(actor=superuser, organization=unit_branch,
                                  term_started_on=datetime.date(2024, 12, 1))
-    assert unit_branch.pk not in {f.subject.pk for f in _findings("ORG-06", street_admin, today)}
-    assert OrganizationKind.WORKING_COMMITTEE  # the street committee has no term start: never flagged
+    flagged = {f.subject.pk for f in _findings("ORG-06", street_admin, today)}
+    assert unit_branch.pk not in flagged
+    # the street's working committee has no term start recorded: never flagged
+    assert city.org(city.meiyuan).kind == OrganizationKind.WORKING_COMMITTEE
+    assert city.org(city.meiyuan).pk not in flagged
 
 
 @pytest.mark.django_db
