@@ -334,6 +334,17 @@ class TransferIssueIn(Schema):
     reason: str = Field("", max_length=200, description="转接原因")
 
 
+class TransferInFromOutsideIn(MemberCreateIn):
+    """系统外转入：党员信息（同新增党员）加上介绍信。曾从本系统转出的党员按身份证号码和姓名找回原记录。"""
+
+    from_outside: str = Field(max_length=120, description="转出单位（介绍信的开具党组织，系统外）")
+    letter_number: str = Field(max_length=40, description="介绍信编号")
+    issued_on: datetime.date = Field(description="开具日期")
+    valid_days: int | None = Field(None, description="有效期（天），不填按90天")
+    received_on: datetime.date = Field(description="接收日期")
+    reason: str = Field("", max_length=200, description="转接原因")
+
+
 class TransferReceiveIn(Schema):
     received_on: datetime.date = Field(description="接收日期")
 
@@ -684,6 +695,18 @@ def transfer_list(request: HttpRequest, filters: Query[TransferFilters]):
     if filters.status:
         transfers = transfers.filter(status=filters.status)
     return transfers.annotate(incoming=ExpressionWrapper(Q(to_organization__in=mine), output_field=BooleanField()))
+
+
+@transfers_router.post("/from-outside", response={201: TransferOut}, summary="接收系统外转入的党员")
+def transfer_in_from_outside(request: HttpRequest, data: TransferInFromOutsideIn):
+    actor = request.auth
+    letter_fields = ("from_outside", "letter_number", "issued_on", "valid_days", "received_on", "reason")
+    body = data.model_dump()
+    letter = {name: body.pop(name) for name in letter_fields}
+    fields = _member_fields(actor, body)
+    _require_write(actor, fields["organization"])
+    transfer = services.member_transfer_in_from_outside(actor=actor, request=request, **letter, **fields)
+    return Status(201, _transfer_get_for(actor, transfer.pk))
 
 
 @transfers_router.get("/{int:transfer_id}", response=TransferOut, summary="介绍信详情")

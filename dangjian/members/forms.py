@@ -19,8 +19,9 @@ from unfold.widgets import (
 )
 
 from dangjian.accounts import scoping
+from dangjian.core.models import Code, CodeTable
 from dangjian.members import selectors
-from dangjian.members.models import CareGroup, HelpKind, Member
+from dangjian.members.models import CareGroup, Employment, HelpKind, Member
 from dangjian.members.services import LEAVING_STANDINGS
 from dangjian.organizations.models import Area, OrganizationKind, PartyOrganization
 
@@ -156,6 +157,50 @@ class TransferIssueForm(LifecycleForm):
             else:
                 data["to_organization"] = found
         return data
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class TransferInFromOutsideForm(LifecycleForm):
+    """A member arriving with a letter from outside the system: who they are, and the letter."""
+
+    organization = OrganizationChoiceField(label="转入党组织", queryset=PartyOrganization.objects.none(),
+                                           widget=UnfoldAdminSelectWidget)
+    from_outside = _text(label="转出单位", help_text="介绍信的开具党组织，如：上海市徐汇区某某街道党工委。")
+    letter_number = _text(label="介绍信编号", max_length=40)
+    issued_on = _date(label="开具日期")
+    valid_days = forms.IntegerField(label="有效期（天）", min_value=1, max_value=365, required=False,
+                                    widget=UnfoldAdminIntegerFieldWidget, help_text="留空按90天。")
+    received_on = _date(label="接收日期", initial=_today)
+    reason = _text(label="转接原因", max_length=200, required=False)
+    name = _text(label="姓名", max_length=40)
+    id_number = _text(label="身份证号码", max_length=30,
+                      help_text="18位居民身份证号码。曾从本系统转出的党员按号码和姓名找回原记录。")
+    ethnicity = CodeChoiceField(label="民族", queryset=Code.objects.none(), widget=UnfoldAdminSelectWidget)
+    education = CodeChoiceField(label="学历", queryset=Code.objects.none(), required=False,
+                                widget=UnfoldAdminSelectWidget)
+    phone = _text(label="联系电话", max_length=20, required=False)
+    joined_on = _date(label="入党时间")
+    full_member_on = _date(label="转正时间", required=False, help_text="预备党员留空。")
+    employment = forms.ChoiceField(label="就业状况", choices=Employment.choices, initial=Employment.EMPLOYED,
+                                   widget=UnfoldAdminSelectWidget)
+    workplace_text = _text(label="工作单位", required=False)
+
+    MEMBER_FIELDS = ("name", "id_number", "ethnicity", "education", "phone", "joined_on", "full_member_on",
+                     "employment", "workplace_text")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = branch_choices(self.actor)
+        self.fields["ethnicity"].queryset = Code.objects.of(CodeTable.ETHNICITY).order_by("sort_order", "code")
+        self.fields["education"].queryset = Code.objects.of(CodeTable.EDUCATION).order_by("sort_order", "code")
+        self.fields["ethnicity"].initial = Code.objects.of(CodeTable.ETHNICITY).filter(code="01").first()
+
+    def member_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.MEMBER_FIELDS}
 
 
 class TransferReceiveForm(LifecycleForm):

@@ -288,8 +288,6 @@ def member_transfer_issue(*, actor, member: Member, letter_number: str, issued_o
                           to_organization: PartyOrganization | None = None, to_outside: str = "",
                           valid_days: int | None = None, reason: str = "", request=None) -> Transfer:
     """Issue an introduction letter moving ``member`` to another organization (or outside)."""
-    from django.conf import settings
-
     member = _active_member(actor, member)
     to_outside = (to_outside or "").strip()
     if (to_organization is None) == (not to_outside):
@@ -301,12 +299,7 @@ def member_transfer_issue(*, actor, member: Member, letter_number: str, issued_o
             raise ValidationError({"to_organization": "转入党组织应为存续的党支部、党总支或党委。"})
     if Transfer.objects.filter(member=member, status=TransferStatus.ISSUED).exists():
         raise ValidationError("该党员已有一封在途的组织关系介绍信，请先办结。")
-    if not (letter_number or "").strip():
-        raise ValidationError({"letter_number": "请填写介绍信编号。"})
-    _not_future(issued_on, "issued_on", "开具日期")
-    valid_days = valid_days or settings.DANGJIAN_RULES["TRANSFER_LETTER_VALID_DAYS"]
-    if not 1 <= valid_days <= 365:
-        raise ValidationError({"valid_days": "介绍信有效期应在1至365天之间。"})
+    valid_days = _check_letter(letter_number=letter_number, issued_on=issued_on, valid_days=valid_days)
     transfer = Transfer(member=member, from_organization=member.organization, to_organization=to_organization,
                         to_outside=to_outside, letter_number=letter_number.strip(), issued_on=issued_on,
                         valid_days=valid_days, reason=(reason or "").strip())
@@ -370,6 +363,66 @@ def member_transfer_return(*, actor, transfer: Transfer, returned_on: datetime.d
     transfer.save(update_fields=["status", "closed_on", "note"])
     audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=transfer, request=request,
                         changes={"status": ["在途", "已退回"]})
+    return transfer
+
+
+def _check_letter(*, letter_number: str, issued_on: datetime.date, valid_days: int | None) -> int:
+    from django.conf import settings
+
+    if not (letter_number or "").strip():
+        raise ValidationError({"letter_number": "请填写介绍信编号。"})
+    _not_future(issued_on, "issued_on", "开具日期")
+    valid_days = valid_days or settings.DANGJIAN_RULES["TRANSFER_LETTER_VALID_DAYS"]
+    if not 1 <= valid_days <= 365:
+        raise ValidationError({"valid_days": "介绍信有效期应在1至365天之间。"})
+    return valid_days
+
+
+@transaction.atomic
+def member_transfer_in_from_outside(*, actor, organization: PartyOrganization, from_outside: str,
+                                    letter_number: str, issued_on: datetime.date, received_on: datetime.date,
+                                    valid_days: int | None = None, reason: str = "", request=None,
+                                    **member_fields) -> Transfer:
+    """Receive a member whose introduction letter comes from outside the system.
+
+    The member is registered in ``organization`` (through ``member_create``) and the letter is
+    kept as received, with the sending side as text. A member who once left the system by
+    transfer and comes back keeps their record: it is put back on the roll, so their history
+    stays whole. A member still on the roll elsewhere in the system is refused — their own
+    organization issues the letter inside the system."""
+    from_outside = (from_outside or "").strip()
+    if not from_outside:
+        raise ValidationError({"from_outside": "请填写转出单位（介绍信的开具党组织）。"})
+    valid_days = _check_letter(letter_number=letter_number, issued_on=issued_on, valid_days=valid_days)
+    _not_future(received_on, "received_on", "接收日期")
+    if received_on < issued_on:
+        raise ValidationError({"received_on": "接收日期不能早于开具日期。"})
+    if received_on > issued_on + datetime.timedelta(days=valid_days):
+        raise ValidationError({"received_on": "介绍信已超过有效期，请转出方重新开具。"})
+    _require_member_organization(actor, organization)
+    returning = Member.objects.select_for_update().filter(
+        id_number_digest=id_number_digest(member_fields.get("id_number") or ""),
+        standing=Standing.TRANSFERRED_OUT, name=(member_fields.get("name") or "").strip(),
+    ).first()
+    if returning is None:
+        member = member_create(actor=actor, request=request, organization=organization, **member_fields)
+    else:
+        member = returning
+        old_organization = member.organization
+        member.organization, member.standing, member.left_on = organization, Standing.ACTIVE, None
+        member.save(update_fields=["organization", "standing", "left_on"])
+        audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=member, request=request,
+                            changes={"standing": ["转出本系统", "在册"],
+                                     "organization": [str(old_organization), str(organization)]})
+        # What the receiving side typed now is the current truth (phone, workplace …).
+        member = member_update(actor=actor, member=member, request=request,
+                               **{k: v for k, v in member_fields.items() if k not in ("id_number", "organization")})
+    transfer = Transfer(member=member, from_outside=from_outside[:120], to_organization=organization,
+                        letter_number=letter_number.strip(), issued_on=issued_on, valid_days=valid_days,
+                        status=TransferStatus.RECEIVED, closed_on=received_on, reason=(reason or "").strip())
+    transfer.full_clean()
+    transfer.save()
+    audit.record_change(actor=actor, action=AuditAction.CREATE, obj=transfer, request=request)
     return transfer
 
 

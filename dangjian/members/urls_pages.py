@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:member_id>/close/", views.member_close, name="close"),
     path("<int:member_id>/visit/", views.member_care_visit, name="care_visit"),
     path("transfers/", views.transfer_board, name="transfers"),
+    path("transfers/from-outside/", views.transfer_in_from_outside, name="transfer_in_from_outside"),
     path("transfers/<int:transfer_id>/receive/", views.transfer_receive, name="transfer_receive"),
     path("transfers/<int:transfer_id>/return/", views.transfer_return, name="transfer_return"),
     path("floating/in/", views.floating_in, name="float_in"),

@@ -263,6 +263,26 @@ def transfer_return(request, transfer_id):
     )
 
 
+@role_required
+def transfer_in_from_outside(request):
+    """接收系统外转入: register the member and keep the letter, in one service call."""
+    if not scoping.may_write_anything(request.user):
+        raise PermissionDenied("您没有权限接收转入党员。")
+    form = _form(request, forms.TransferInFromOutsideForm)
+
+    def call(data):
+        services.member_transfer_in_from_outside(
+            actor=request.user, organization=data["organization"], from_outside=data["from_outside"],
+            letter_number=data["letter_number"], issued_on=data["issued_on"], received_on=data["received_on"],
+            valid_days=data["valid_days"], reason=data["reason"], request=request, **form.member_fields())
+
+    return _step(request, form=form, call=call, done="已接收系统外转入的党员。", next_url=reverse("members:transfers"),
+                 template="members/step_form.html",
+                 context={"title": "接收系统外转入", "back_url": reverse("members:transfers"),
+                          "intro": "党员持本系统以外党组织开具的介绍信转入时，在此登记党员信息和介绍信。"
+                                   "系统内党员的转入由转出党组织开具介绍信，在“待接收”中办理。"})
+
+
 # ---------------------------------------------------------------- floating members
 
 

@@ -40,7 +40,7 @@ MEMBER_PAGE_ROUTES = {
     "members/transfers/<int:transfer_id>/return/": Transfer,
     "members/floating/<int:record_id>/end/": FloatingRecord,
     "members/floating/<int:record_id>/contact/": FloatingRecord,
-    **dict.fromkeys(("members/transfers/", "members/floating/in/", "members/care/", "members/care/due/",
+    **dict.fromkeys(("members/transfers/", "members/transfers/from-outside/", "members/floating/in/", "members/care/", "members/care/due/",
                      "members/care/cadence/", "members/import/", "members/import/export/")),
     **{f"members/import/<int:batch_id>/{step}": ImportBatch
        for step in ("", "mapping/", "commit/", "undo/", "errors.xlsx")},
