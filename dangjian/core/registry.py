@@ -10,7 +10,7 @@ area being looked at. Core only stores callables and knows nothing of it (floors
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -58,10 +58,19 @@ class Rule:
     severity: str
     check: Callable[[Any, datetime.date], Iterable[Finding]]
     action: str = ""  # the recommended action a person takes; a rule never acts by itself
+    # How many findings ``check`` would yield, as one SQL aggregate (the dashboard's summary).
+    # A rule without one is counted by running its check.
+    counter: Callable[[Any, datetime.date], int] | None = None
 
     def __post_init__(self):
         if not self.citation:
             raise ValueError(f"rule {self.code} has no citation: nothing is flagged without one")
+
+    def count(self, scope, on_date: datetime.date) -> int:
+        """The number of findings in ``scope`` on ``on_date``, without building them."""
+        if self.counter is not None:
+            return self.counter(scope, on_date)
+        return sum(1 for _finding in self.check(scope, on_date))
 
 
 class _Registry:
@@ -124,6 +133,17 @@ class RuleRegistry(_Registry):
             self.add(Rule(code=code, title=title, citation=citation, severity=severity, check=check,
                           action=action))
             return check
+
+        return decorator
+
+    def counts(self, code: str):
+        """Decorator: ``@rules.counts("MEM-01")`` over ``count(scope, on_date) -> int``, the
+        rule's condition as one aggregate. It must agree with the check: a test compares the
+        two for every rule on a fixture city."""
+
+        def decorator(counter):
+            self._entries[code] = replace(self.get(code), counter=counter)
+            return counter
 
         return decorator
 
