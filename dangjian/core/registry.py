@@ -37,6 +37,17 @@ class Metric:
     breakdown: bool = False
     # Link to the scoped records behind the figure: callable(scope) -> url or None.
     records_url: Callable[[Any], str | None] | None = None
+    # Optional: the figure for each of some sibling areas under the scope in one query,
+    # callable(scope, period, areas) -> {area.pk: value}; equal to compute() with the scope
+    # focused on each area (the dashboard's comparison of children).
+    by_area: Callable[[Any, Any, list], dict] | None = None
+
+    def compute_by_area(self, scope, period, areas, scope_for) -> dict:
+        """{area.pk: value} for ``areas``; ``scope_for(area)`` makes the focused scope when the
+        metric has no ``by_area`` and is computed area by area."""
+        if self.by_area is not None:
+            return self.by_area(scope, period, areas)
+        return {area.pk: self.compute(scope_for(area), period) for area in areas}
 
 
 @dataclass(frozen=True)
@@ -107,12 +118,12 @@ class MetricRegistry(_Registry):
         return entry.key
 
     def register(self, *, key: str, label: str, unit: str = "", description: str = "",
-                 breakdown: bool = False, records_url=None):
+                 breakdown: bool = False, records_url=None, by_area=None):
         """Decorator: ``@metrics.register(key=..., label=...)`` over ``compute(scope, period)``."""
 
         def decorator(compute):
             self.add(Metric(key=key, label=label, unit=unit, compute=compute, description=description,
-                            breakdown=breakdown, records_url=records_url))
+                            breakdown=breakdown, records_url=records_url, by_area=by_area))
             return compute
 
         return decorator

@@ -17,6 +17,7 @@ from dangjian.accounts import scoping
 from dangjian.core.periods import add_months
 from dangjian.core.registry import Finding, Severity, rules
 from dangjian.members import care
+from dangjian.members.metrics import narrow_members
 from dangjian.members.models import (
     CareVisit,
     FloatingDirection,
@@ -29,8 +30,6 @@ from dangjian.members.models import (
 )
 from dangjian.organizations.models import BRANCH_KINDS
 
-MEMBER_AREA = "organization__area__"
-
 
 def _setting(key: str, default):
     return settings.DANGJIAN_RULES.get(key, default)
@@ -38,7 +37,7 @@ def _setting(key: str, default):
 
 def scoped_members(scope):
     """Members on the roll in the scope (their organization's area under the focus)."""
-    return scope.narrow(Member.objects.filter(standing=Standing.ACTIVE), MEMBER_AREA)
+    return narrow_members(scope, Member.objects.filter(standing=Standing.ACTIVE))
 
 
 def _scoped_either_side(scope, queryset, area_prefixes: tuple[str, ...]):
