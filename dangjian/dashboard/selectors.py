@@ -2,8 +2,10 @@
 
 import datetime
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -92,7 +94,28 @@ def _breadcrumbs(actor, focus: Area | None) -> list[Area]:
     return [area for area in ancestors if scoping.can_see(actor, area)]
 
 
+@contextmanager
+def _without_jit():
+    """PostgreSQL JIT-compiles any query its planner estimates as costly. The dashboard's
+    aggregates over a district (a visit lookup per care-group member, sixty conditional counts)
+    run in 20–200 ms and are estimated far above ``jit_above_cost``: compiling them took
+    0.5–1.7 s on the reference city, more than running them. Off for this transaction only
+    (``SET LOCAL``); a deployment may as well set ``jit = off`` server-wide."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def dashboard_for(actor, *, focus: Area | None, period: Period) -> Dashboard:
+    with _without_jit():
+        return _dashboard(actor, focus=focus, period=period)
+
+
+def _dashboard(actor, *, focus: Area | None, period: Period) -> Dashboard:
     scope = Scope(actor=actor, focus_area=focus)
     board = Dashboard(scope=scope, period=period, breadcrumbs=_breadcrumbs(actor, focus))
     previous = period.previous()

@@ -134,10 +134,13 @@ def visits_due_count(members: QuerySet, *, on_date: datetime.date,
         cutoff = _latest_visit_still_due(months, on_date)
         return ~Q(Exists(CareVisit.objects.filter(member=OuterRef("pk"), visited_on__gt=cutoff)))
 
-    memberships = {
-        **GROUP_CONDITIONS,
-        CareGroup.FLOATING: Q(Exists(_open_outflow())),
-    }
+    # The floating group as a hashed IN over the few open outflow records, so that the cheap
+    # column tests settle most members before any per-member visit lookup.
+    away = FloatingRecord.objects.filter(direction=FloatingDirection.OUTFLOW, ended_on__isnull=True)
+    memberships = {**GROUP_CONDITIONS, CareGroup.FLOATING: Q(pk__in=away.values("member_id"))}
+    in_any_group = Q()
+    for in_group in memberships.values():
+        in_any_group |= in_group
     due = Q()
     for group, in_group in memberships.items():
         # One branch per cadence row of the group, each excluding the rows before it.
@@ -157,4 +160,4 @@ def visits_due_count(members: QuerySet, *, on_date: datetime.date,
     tomorrow = datetime.datetime.combine(on_date + datetime.timedelta(days=1), datetime.time.min)
     registered = Q(created_at__lt=timezone.make_aware(tomorrow))
     visited = Q(Exists(CareVisit.objects.filter(member=OuterRef("pk"))))
-    return members.filter(due & (visited | registered)).order_by().count()
+    return members.filter(in_any_group).filter(due & (registered | visited)).order_by().count()

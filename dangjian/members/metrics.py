@@ -19,7 +19,7 @@ organization index instead of joining every member to its organization's area.
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 
 from dangjian.accounts import scoping
@@ -104,27 +104,18 @@ def _code_ids(scope) -> dict[tuple[str, str], int]:
     return {key: pk for key, (pk, _name) in _codes(scope).items()}
 
 
-def _summary_counts(scope, day: datetime.date) -> dict:
-    """The summary's conditional counts for ``day``, keyed ``"<day>|<name>"``."""
-    on_roll = _as_of(day)
-    counts = {"total": on_roll, "full": on_roll & Q(full_member_on__isnull=False, full_member_on__lte=day)}
-    for value in Employment.values:
-        counts[f"employment:{value}"] = on_roll & Q(employment=value)
-    for index, (_label, low, high) in enumerate(AGE_BANDS):
-        counts[f"age:{index}"] = on_roll & _age_condition(day, low, high)
-    codes = _code_ids(scope)
-    for label, digits in EDUCATION_CLASSES:
-        ids = [pk for (table, code), pk in codes.items() if table == CodeTable.EDUCATION and code[:1] in digits]
-        counts[f"education:{label}"] = on_roll & Q(education_id__in=ids)
-    for code in ("1", "2"):
-        counts[f"sex:{code}"] = on_roll & Q(sex_id=codes.get((CodeTable.SEX, code)))
-    return {f"{day.isoformat()}|{name}": Count("pk", filter=condition) for name, condition in counts.items()}
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def member_summary(scope, period) -> dict:
-    """{name: count} for the scope's members at ``period``'s end, from one conditional
-    aggregate grouped by ethnicity that also counts the previous period's end (memoised on the
-    scope: see the module docstring). ``"ethnicity"`` holds {ethnicity id: count}."""
+    """{name: count} for the scope's members at ``period``'s end (memoised on the scope: see the
+    module docstring); ``"ethnicity"`` holds {ethnicity id: count}.
+
+    One pass counts the period's end and the previous period's end: the members are grouped
+    by what the figures break down by (ethnicity, employment, education, sex) and by what
+    depends on the day (on the roll, full member, age band), a few thousand groups at most,
+    summed here. Sixty conditional counts over the same rows took three times as long."""
     memo = vars(scope).setdefault("_member_summary", {})
     if period.end in memo:
         return memo[period.end]
@@ -132,20 +123,41 @@ def member_summary(scope, period) -> dict:
     # Anyone on the roll on either day: joined by the later one, not gone before the earlier one.
     members = narrow_members(scope, Member.objects.filter(joined_on__lte=days[-1]).filter(
         Q(standing=Standing.ACTIVE) | Q(left_on__gt=days[0])))
-    counts = {}
-    for day in days:
-        counts.update(_summary_counts(scope, day))
-    rows = list(members.values("ethnicity_id").annotate(**counts))
-    for day in days:
-        prefix = f"{day.isoformat()}|"
-        summary = {name.removeprefix(prefix): 0 for name in counts if name.startswith(prefix)}
-        summary["ethnicity"] = {}
+    per_day = {}
+    for index, day in enumerate(days):
+        bands = [When(_age_condition(day, low, high), then=Value(band))
+                 for band, (_label, low, high) in enumerate(AGE_BANDS)]
+        per_day[f"on_roll_{index}"] = _flag(_as_of(day))
+        per_day[f"full_{index}"] = _flag(Q(full_member_on__isnull=False, full_member_on__lte=day))
+        per_day[f"age_{index}"] = Case(*bands, default=Value(-1), output_field=IntegerField())
+    rows = list(members.annotate(**per_day)
+                .values(*per_day, "ethnicity_id", "employment", "education_id", "sex_id").annotate(n=Count("pk")))
+
+    codes = _code_ids(scope)
+    education_class = {pk: label for label, digits in EDUCATION_CLASSES
+                       for (table, code), pk in codes.items() if table == CodeTable.EDUCATION and code[:1] in digits}
+    sex_code = {codes[(CodeTable.SEX, code)]: code for code in ("1", "2") if (CodeTable.SEX, code) in codes}
+    for index, day in enumerate(days):
+        summary = {"total": 0, "full": 0, "ethnicity": {},
+                   **{f"employment:{value}": 0 for value in Employment.values},
+                   **{f"age:{band}": 0 for band in range(len(AGE_BANDS))},
+                   **{f"education:{label}": 0 for label, _digits in EDUCATION_CLASSES},
+                   "sex:1": 0, "sex:2": 0}
         for row in rows:
-            for name in summary:
-                if name != "ethnicity":
-                    summary[name] += row[prefix + name]
-            if row[prefix + "total"]:
-                summary["ethnicity"][row["ethnicity_id"]] = row[prefix + "total"]
+            if not row[f"on_roll_{index}"]:
+                continue
+            n = row["n"]
+            summary["total"] += n
+            summary["full"] += n * row[f"full_{index}"]
+            if f"employment:{row['employment']}" in summary:
+                summary[f"employment:{row['employment']}"] += n
+            if row[f"age_{index}"] >= 0:
+                summary[f"age:{row[f'age_{index}']}"] += n
+            if row["education_id"] in education_class:
+                summary[f"education:{education_class[row['education_id']]}"] += n
+            if row["sex_id"] in sex_code:
+                summary[f"sex:{sex_code[row['sex_id']]}"] += n
+            summary["ethnicity"][row["ethnicity_id"]] = summary["ethnicity"].get(row["ethnicity_id"], 0) + n
         memo[day] = summary
     return memo[period.end]
 
