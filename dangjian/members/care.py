@@ -109,7 +109,7 @@ def _cadence(cadences: dict, community_path: str, group: str) -> int:
 # ---------------------------------------------------------------- the same, counted in SQL
 
 
-def _latest_visit_still_due(months: int, on_date: datetime.date) -> datetime.date:
+def latest_visit_still_due(months: int, on_date: datetime.date) -> datetime.date:
     """The latest day ``d`` with ``add_months(d, months) <= on_date``: a member last visited on or
     before it is due. add_months never decreases as ``d`` grows, so the days that qualify are
     exactly those up to this one; month-end clamping moves it at most three days."""
@@ -123,7 +123,7 @@ def visits_due_count(members: QuerySet, *, on_date: datetime.date,
                      cadences: list[tuple[str, str, int]] | None = None) -> int:
     """``len(visits_due(members, on_date=on_date))`` as one COUNT.
 
-    Due with cadence m ⇔ no visit after _latest_visit_still_due(m) (and, never visited, in the
+    Due with cadence m ⇔ no visit after latest_visit_still_due(m) (and, never visited, in the
     registry by ``on_date``); the shortest cadence among a member's groups applies, so a member
     is due when due under the cadence of any of their groups. The cadence of a group is the
     first matching community row (as ``_cadence``), else the default."""
@@ -131,7 +131,7 @@ def visits_due_count(members: QuerySet, *, on_date: datetime.date,
         cadences = cadence_rows()
 
     def no_visit_after(months: int) -> Q:
-        cutoff = _latest_visit_still_due(months, on_date)
+        cutoff = latest_visit_still_due(months, on_date)
         return ~Q(Exists(CareVisit.objects.filter(member=OuterRef("pk"), visited_on__gt=cutoff)))
 
     # The floating group as a hashed IN over the few open outflow records, so that the cheap

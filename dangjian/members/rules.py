@@ -410,7 +410,10 @@ def _care_candidates(scope, on_date: datetime.date, cadences: list[tuple[str, st
     off_post = min(shortest.get("retired", any_group), shortest.get("laid_off", any_group))
 
     def visited_within(months):
-        return Exists(CareVisit.objects.filter(member=OuterRef("pk"), visited_on__gt=add_months(on_date, -months)))
+        # Not "after on_date − months": month-end clamping makes someone visited on 31 August
+        # due on 28 February, six months "within" (the count test found it).
+        return Exists(CareVisit.objects.filter(member=OuterRef("pk"),
+                                               visited_on__gt=care.latest_visit_still_due(months, on_date)))
 
     away = Exists(FloatingRecord.objects.filter(member=OuterRef("pk"), direction=FloatingDirection.OUTFLOW,
                                                 ended_on__isnull=True))

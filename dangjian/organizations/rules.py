@@ -8,7 +8,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.urls import reverse
 
-from dangjian.core.periods import Period, add_months
+from dangjian.core.periods import Period, add_months, years_before
 from dangjian.core.registry import Finding, Severity, rules
 from dangjian.organizations.metrics import covered_communities
 from dangjian.organizations.models import BASIC_ORGANIZATION_KINDS, AreaLevel, OrganizationKind
@@ -72,13 +72,14 @@ def term_expired(scope, on_date: datetime.date):
 
 
 def _term_candidates(scope, on_date: datetime.date):
-    """Only organizations old enough to be near the end of even the shortest term."""
-    remind_months = settings.DANGJIAN_RULES["ORG_TERM_REMIND_MONTHS"]
+    """Only organizations old enough to be near the end of even the shortest term: started by
+    the reminder date that many years back, a day later for a term begun on 29 February."""
+    remind_from = add_months(on_date, settings.DANGJIAN_RULES["ORG_TERM_REMIND_MONTHS"])
     shortest_term = min(settings.DANGJIAN_RULES[key] for key in (
         "ORG_TERM_YEARS_COMMUNITY", "ORG_TERM_YEARS_BRANCH", "ORG_TERM_YEARS_COMMITTEE"))
-    started_before = add_months(on_date.replace(year=on_date.year - shortest_term), remind_months)
+    started_by = years_before(remind_from, shortest_term) + datetime.timedelta(days=1)
     return scope.organizations().filter(is_active=True, kind__in=BASIC_ORGANIZATION_KINDS,
-                                        term_started_on__lte=started_before)
+                                        term_started_on__lte=started_by)
 
 
 def _date_key(day: datetime.date) -> int:
