@@ -7,9 +7,9 @@ from dangjian.organizations import services
 
 pytestmark = pytest.mark.django_db
 
-# Session, user and grants; breadcrumbs and children; code tables; the member summary and the
-# floating count (both periods each); 8 organization figures; 4 comparison GROUP BYs; 9 rule
-# COUNTs (MEM-08 reads the community cadences first); the unfold chrome.
+# Measured with the district administrator on the fixture city: session, user and grants;
+# breadcrumbs and children; code tables; one member summary and one floating count (both
+# periods); the organization figures; one GROUP BY per compared figure; one COUNT per rule.
 PINNED_DASHBOARD_QUERIES = 33
 
 
