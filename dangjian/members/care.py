@@ -119,16 +119,14 @@ def latest_visit_still_due(months: int, on_date: datetime.date) -> datetime.date
     return day
 
 
-def visits_due_count(members: QuerySet, *, on_date: datetime.date,
-                     cadences: list[tuple[str, str, int]] | None = None) -> int:
-    """``len(visits_due(members, on_date=on_date))`` as one COUNT.
+def visits_due_condition(*, on_date: datetime.date, cadences: list[tuple[str, str, int]]) -> Q:
+    """A member is in ``visits_due(…, on_date=on_date)`` ⇔ they meet this condition (members'
+    columns, one hashed IN, and visit lookups only for care-group members).
 
     Due with cadence m ⇔ no visit after latest_visit_still_due(m) (and, never visited, in the
     registry by ``on_date``); the shortest cadence among a member's groups applies, so a member
     is due when due under the cadence of any of their groups. The cadence of a group is the
     first matching community row (as ``_cadence``), else the default."""
-    if cadences is None:
-        cadences = cadence_rows()
 
     def no_visit_after(months: int) -> Q:
         cutoff = latest_visit_still_due(months, on_date)
@@ -160,4 +158,4 @@ def visits_due_count(members: QuerySet, *, on_date: datetime.date,
     tomorrow = datetime.datetime.combine(on_date + datetime.timedelta(days=1), datetime.time.min)
     registered = Q(created_at__lt=timezone.make_aware(tomorrow))
     visited = Q(Exists(CareVisit.objects.filter(member=OuterRef("pk"))))
-    return members.filter(in_any_group).filter(due & (registered | visited)).order_by().count()
+    return in_any_group & due & (registered | visited)

@@ -115,9 +115,24 @@ def _branches_too_large(scope, limit: int):
     return _branches_counting(scope).filter(n__gt=limit)
 
 
+def _branch_counts(scope) -> dict[str, int]:
+    """ORG-03's and ORG-04's counts from one GROUP BY of the scope's branches (memoised on the
+    scope, as the dashboard reads both)."""
+    memo = vars(scope)
+    if "_branch_rule_counts" not in memo:
+        active = Q(members__standing=Standing.ACTIVE)
+        branches = (scope.organizations().filter(kind__in=BRANCH_KINDS, is_active=True).order_by()
+                    .annotate(n=Count("members", filter=active),
+                              n_full=Count("members", filter=active & Q(members__status=MemberStatus.FULL))))
+        memo["_branch_rule_counts"] = branches.aggregate(
+            too_large=Count("pk", filter=Q(n__gt=_setting("BRANCH_MAX_MEMBERS", 50))),
+            without_secretary=Count("pk", filter=Q(secretary_name="", n_full__gte=1)))
+    return memo["_branch_rule_counts"]
+
+
 @rules.counts("ORG-03")
 def count_branches_too_large(scope, on_date: datetime.date) -> int:
-    return _branches_too_large(scope, _setting("BRANCH_MAX_MEMBERS", 50)).count()
+    return _branch_counts(scope)["too_large"]
 
 
 @rules.register(
@@ -160,7 +175,7 @@ def _branches_without_secretary(scope):
 
 @rules.counts("ORG-04")
 def count_branches_without_leadership(scope, on_date: datetime.date) -> int:
-    return _branches_without_secretary(scope).count()
+    return _branch_counts(scope)["without_secretary"]
 
 
 # ---------------------------------------------------------------- members
@@ -203,14 +218,32 @@ def probation_overdue(scope, on_date: datetime.date):
         )
 
 
-def _probation_ended(scope, on_date: datetime.date):
+def _probation_ended_condition(on_date: datetime.date) -> Q:
     # Past the end of probation ⇔ joined_on + 12 months < on_date.
-    return scoped_members(scope).filter(status=MemberStatus.PROBATIONARY, joined_on__lt=add_months(on_date, -12))
+    return Q(status=MemberStatus.PROBATIONARY, joined_on__lt=add_months(on_date, -12))
+
+
+def _probation_ended(scope, on_date: datetime.date):
+    return scoped_members(scope).filter(_probation_ended_condition(on_date))
+
+
+def _member_counts(scope, on_date: datetime.date) -> dict[str, int]:
+    """MEM-01's, MEM-03's and MEM-08's counts from one pass over the scope's members
+    (memoised on the scope and day, as the dashboard reads all three)."""
+    memo = vars(scope).setdefault("_member_rule_counts", {})
+    if on_date not in memo:
+        care_due = Q(joined_on__lte=on_date) & care.visits_due_condition(on_date=on_date,
+                                                                         cadences=care.cadence_rows())
+        memo[on_date] = scoped_members(scope).aggregate(
+            probation=Count("pk", filter=_probation_ended_condition(on_date)),
+            lost_contact=Count("pk", filter=_lost_contact_condition(on_date)),
+            care_due=Count("pk", filter=care_due))
+    return memo[on_date]
 
 
 @rules.counts("MEM-01")
 def count_probation_overdue(scope, on_date: datetime.date) -> int:
-    return _probation_ended(scope, on_date).count()
+    return _member_counts(scope, on_date)["probation"]
 
 
 @rules.register(
@@ -254,13 +287,17 @@ def lost_contact(scope, on_date: datetime.date):
         )
 
 
+def _lost_contact_condition(on_date: datetime.date) -> Q:
+    return Q(lost_contact_since__isnull=False, lost_contact_since__lte=on_date)
+
+
 def _lost_contact_members(scope, on_date: datetime.date):
-    return scoped_members(scope).filter(lost_contact_since__isnull=False, lost_contact_since__lte=on_date)
+    return scoped_members(scope).filter(_lost_contact_condition(on_date))
 
 
 @rules.counts("MEM-03")
 def count_lost_contact(scope, on_date: datetime.date) -> int:
-    return _lost_contact_members(scope, on_date).count()
+    return _member_counts(scope, on_date)["lost_contact"]
 
 
 @rules.register(
@@ -426,6 +463,5 @@ def _care_candidates(scope, on_date: datetime.date, cadences: list[tuple[str, st
 @rules.counts("MEM-08")
 def count_care_visits_overdue(scope, on_date: datetime.date) -> int:
     # Not the candidates of the check: its SQL shortcuts cost a visit lookup per member, and
-    # the count settles most members on their columns alone.
-    members = scoped_members(scope).filter(joined_on__lte=on_date)
-    return care.visits_due_count(members, on_date=on_date)
+    # the condition settles most members on their columns alone.
+    return _member_counts(scope, on_date)["care_due"]
