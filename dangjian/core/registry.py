@@ -10,7 +10,7 @@ area being looked at. Core only stores callables and knows nothing of it (floors
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +37,17 @@ class Metric:
     breakdown: bool = False
     # Link to the scoped records behind the figure: callable(scope) -> url or None.
     records_url: Callable[[Any], str | None] | None = None
+    # Optional: the figure for each of some sibling areas under the scope in one query,
+    # callable(scope, period, areas) -> {area.pk: value}; equal to compute() with the scope
+    # focused on each area (the dashboard's comparison of children).
+    by_area: Callable[[Any, Any, list], dict] | None = None
+
+    def compute_by_area(self, scope, period, areas, scope_for) -> dict:
+        """{area.pk: value} for ``areas``; ``scope_for(area)`` makes the focused scope when the
+        metric has no ``by_area`` and is computed area by area."""
+        if self.by_area is not None:
+            return self.by_area(scope, period, areas)
+        return {area.pk: self.compute(scope_for(area), period) for area in areas}
 
 
 @dataclass(frozen=True)
@@ -58,10 +69,19 @@ class Rule:
     severity: str
     check: Callable[[Any, datetime.date], Iterable[Finding]]
     action: str = ""  # the recommended action a person takes; a rule never acts by itself
+    # How many findings ``check`` would yield, as one SQL aggregate (the dashboard's summary).
+    # A rule without one is counted by running its check.
+    counter: Callable[[Any, datetime.date], int] | None = None
 
     def __post_init__(self):
         if not self.citation:
             raise ValueError(f"rule {self.code} has no citation: nothing is flagged without one")
+
+    def count(self, scope, on_date: datetime.date) -> int:
+        """The number of findings in ``scope`` on ``on_date``, without building them."""
+        if self.counter is not None:
+            return self.counter(scope, on_date)
+        return sum(1 for _finding in self.check(scope, on_date))
 
 
 class _Registry:
@@ -98,12 +118,12 @@ class MetricRegistry(_Registry):
         return entry.key
 
     def register(self, *, key: str, label: str, unit: str = "", description: str = "",
-                 breakdown: bool = False, records_url=None):
+                 breakdown: bool = False, records_url=None, by_area=None):
         """Decorator: ``@metrics.register(key=..., label=...)`` over ``compute(scope, period)``."""
 
         def decorator(compute):
             self.add(Metric(key=key, label=label, unit=unit, compute=compute, description=description,
-                            breakdown=breakdown, records_url=records_url))
+                            breakdown=breakdown, records_url=records_url, by_area=by_area))
             return compute
 
         return decorator
@@ -124,6 +144,17 @@ class RuleRegistry(_Registry):
             self.add(Rule(code=code, title=title, citation=citation, severity=severity, check=check,
                           action=action))
             return check
+
+        return decorator
+
+    def counts(self, code: str):
+        """Decorator: ``@rules.counts("MEM-01")`` over ``count(scope, on_date) -> int``, the
+        rule's condition as one aggregate. It must agree with the check: a test compares the
+        two for every rule on a fixture city."""
+
+        def decorator(counter):
+            self._entries[code] = replace(self.get(code), counter=counter)
+            return counter
 
         return decorator
 

@@ -1,10 +1,11 @@
 """What the dashboard shows, computed from the metric and rule registries for a scope."""
 
 import datetime
-import itertools
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,7 +16,6 @@ from dangjian.core.registry import Severity, metrics, rules
 from dangjian.organizations.models import Area
 from dangjian.organizations.selectors import area_get_for, area_list_for
 
-FINDINGS_SHOWN = 8  # per rule, on the dashboard
 PERIOD_KINDS = {"month": "月", "quarter": "季度", "year": "年"}
 # The figures compared across the children of the current area.
 COMPARISON_KEYS = ("areas.communities", "organizations.total", "organizations.community_coverage_rate",
@@ -47,9 +47,15 @@ class Dashboard:
     breakdowns: list[dict] = field(default_factory=list)
     comparison_labels: list[str] = field(default_factory=list)
     comparison_rows: list[dict] = field(default_factory=list)
+    # [{"severity", "label", "items": [RuleCount, …]}], most severe first; rules with findings only.
     findings_by_severity: list[dict] = field(default_factory=list)
     finding_count: int = 0
-    findings_truncated: bool = False  # some rule has more findings than the summary reads
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    rule: object
+    count: int
 
 
 def default_focus(actor) -> Area | None:
@@ -88,7 +94,28 @@ def _breadcrumbs(actor, focus: Area | None) -> list[Area]:
     return [area for area in ancestors if scoping.can_see(actor, area)]
 
 
+@contextmanager
+def _without_jit():
+    """PostgreSQL JIT-compiles any query its planner estimates as costly. The dashboard's
+    aggregates over a district (a visit lookup per care-group member, sixty conditional counts)
+    run in 20–200 ms and are estimated far above ``jit_above_cost``: compiling them took
+    0.5–1.7 s on the reference city, more than running them. Off for this transaction only
+    (``SET LOCAL``); a deployment may as well set ``jit = off`` server-wide."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def dashboard_for(actor, *, focus: Area | None, period: Period) -> Dashboard:
+    with _without_jit():
+        return _dashboard(actor, focus=focus, period=period)
+
+
+def _dashboard(actor, *, focus: Area | None, period: Period) -> Dashboard:
     scope = Scope(actor=actor, focus_area=focus)
     board = Dashboard(scope=scope, period=period, breadcrumbs=_breadcrumbs(actor, focus))
     previous = period.previous()
@@ -114,27 +141,26 @@ def dashboard_for(actor, *, focus: Area | None, period: Period) -> Dashboard:
                                for metric in comparison]
     children = (area_list_for(actor).filter(path__startswith=focus.path, depth=focus.depth + 1)
                 if focus is not None else Area.objects.none())
-    for child in children:
-        child_scope = Scope(actor=actor, focus_area=child)
-        board.comparison_rows.append({
-            "area": child,
-            "values": [metric.compute(child_scope, period) for metric in comparison],
-        })
+    children = list(children)
+    # One query per figure over all the children (Metric.by_area), not one per child.
+    columns = [metric.compute_by_area(scope, period, children,
+                                      lambda area: Scope(actor=actor, focus_area=area))
+               for metric in comparison]
+    board.comparison_rows = [{"area": child, "values": [column[child.pk] for column in columns]}
+                             for child in children]
 
-    # The dashboard shows a summary: read at most FINDINGS_SHOWN+1 findings of each rule (checks
-    # are generators), so a scope with thousands of findings stays fast; the health check page
-    # lists them all.
+    # The dashboard shows how many findings each rule has (one COUNT per rule, never the
+    # findings themselves: a district has thousands); the health check page lists them.
     by_severity: dict[str, list] = {}
     today = timezone.localdate()
     for rule in rules.all():
-        read = list(itertools.islice(rule.check(scope, today), FINDINGS_SHOWN + 1))
-        board.findings_truncated |= len(read) > FINDINGS_SHOWN
-        for finding in read[:FINDINGS_SHOWN]:
-            severity = finding.detail.get("severity", rule.severity)
-            by_severity.setdefault(severity, []).append((rule, finding))
+        count = rule.count(scope, today)
+        if count:
+            by_severity.setdefault(rule.severity, []).append(RuleCount(rule=rule, count=count))
     board.findings_by_severity = [
-        {"severity": severity, "label": Severity.LABELS[severity], "items": by_severity[severity]}
+        {"severity": severity, "label": Severity.LABELS[severity], "items": by_severity[severity],
+         "count": sum(item.count for item in by_severity[severity])}
         for severity in sorted(by_severity, key=Severity.ORDER.get)
     ]
-    board.finding_count = sum(len(group["items"]) for group in board.findings_by_severity)
+    board.finding_count = sum(group["count"] for group in board.findings_by_severity)
     return board

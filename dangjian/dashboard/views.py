@@ -1,7 +1,10 @@
 """The first dashboard (the admin index) and the organization health check page."""
 
+import itertools
+
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,22 +32,48 @@ def admin_index_context(request, context):
     return context
 
 
+FINDINGS_PER_PAGE = 50
+
+
+class _RuleFindings:
+    """A rule's findings as the Paginator reads them: the total from the rule's COUNT, a page by
+    running the check only as far as that page (the checks are generators)."""
+
+    def __init__(self, rule, scope, on_date):
+        self.rule, self.scope, self.on_date = rule, scope, on_date
+
+    def count(self):
+        return self.rule.count(self.scope, self.on_date)
+
+    def __getitem__(self, page: slice):
+        return list(itertools.islice(self.rule.check(self.scope, self.on_date), page.start, page.stop))
+
+
 @staff_member_required
 def health_check(request):
-    """组织体检: every registered rule's findings for the scope, with its citation."""
+    """组织体检: every registered rule's findings for the scope, with its citation, a page of
+    FINDINGS_PER_PAGE per rule (``?rule=CODE&page=N`` pages through one rule)."""
     if not scoping.has_any_role(request.user):
         raise Http404
     focus = focus_for(request.user, request.GET.get("area"))
     scope = Scope(actor=request.user, focus_area=focus)
+    only = request.GET.get("rule")
+    if only and only not in rules:
+        raise Http404
+    today = timezone.localdate()
     results = []
-    for rule, findings in rules.findings(scope, timezone.localdate()):
-        results.append({"rule": rule, "severity_label": Severity.LABELS[rule.severity], "findings": findings})
+    for rule in [rules.get(only)] if only else rules.all():
+        page = Paginator(_RuleFindings(rule, scope, today), FINDINGS_PER_PAGE).get_page(
+            request.GET.get("page") if only else 1)
+        results.append({"rule": rule, "severity_label": Severity.LABELS[rule.severity], "page": page,
+                        "findings": page.object_list, "count": page.paginator.count})
     results.sort(key=lambda item: (Severity.ORDER[item["rule"].severity], item["rule"].code))
     context = {
         **admin.site.each_context(request),
         "title": "组织体检",
         "results": results,
         "focus": focus,
-        "finding_total": sum(len(item["findings"]) for item in results),
+        "only": only,
+        "finding_total": sum(item["count"] for item in results),
     }
     return render(request, "dashboard/health_check.html", context)

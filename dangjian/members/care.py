@@ -16,6 +16,7 @@ from dangjian.core.periods import add_months
 from dangjian.members.models import (
     CareCadence,
     CareGroup,
+    CareVisit,
     Employment,
     FloatingDirection,
     FloatingRecord,
@@ -67,10 +68,15 @@ class VisitDue:
         return "、".join(str(CareGroup(group).label) for group in self.groups)
 
 
+def cadence_rows() -> list[tuple[str, str, int]]:
+    """[(area path, group, months)] every community's own cadences, in the order a member's
+    cadence is looked up (the first row whose area holds the member's organization wins)."""
+    return list(CareCadence.objects.values_list("area__path", "group", "every_months"))
+
+
 def cadences_for(members: QuerySet) -> dict[tuple[str, str], int]:
     """{(community path, group): months} for the communities the members' organizations sit in."""
-    return {(path, group): months for path, group, months in
-            CareCadence.objects.values_list("area__path", "group", "every_months")}
+    return {(path, group): months for path, group, months in cadence_rows()}
 
 
 def visits_due(members: QuerySet, *, on_date: datetime.date) -> list[VisitDue]:
@@ -98,3 +104,58 @@ def _cadence(cadences: dict, community_path: str, group: str) -> int:
         if cadence_group == group and community_path.startswith(path):
             return months
     return CareCadence.default_months(group)
+
+
+# ---------------------------------------------------------------- the same, counted in SQL
+
+
+def latest_visit_still_due(months: int, on_date: datetime.date) -> datetime.date:
+    """The latest day ``d`` with ``add_months(d, months) <= on_date``: a member last visited on or
+    before it is due. add_months never decreases as ``d`` grows, so the days that qualify are
+    exactly those up to this one; month-end clamping moves it at most three days."""
+    day = add_months(on_date, -months)
+    while add_months(day + datetime.timedelta(days=1), months) <= on_date:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def visits_due_condition(*, on_date: datetime.date, cadences: list[tuple[str, str, int]]) -> Q:
+    """A member is in ``visits_due(…, on_date=on_date)`` ⇔ they meet this condition (members'
+    columns, one hashed IN, and visit lookups only for care-group members).
+
+    Due with cadence m ⇔ no visit after latest_visit_still_due(m) (and, never visited, in the
+    registry by ``on_date``); the shortest cadence among a member's groups applies, so a member
+    is due when due under the cadence of any of their groups. The cadence of a group is the
+    first matching community row (as ``_cadence``), else the default."""
+
+    def no_visit_after(months: int) -> Q:
+        cutoff = latest_visit_still_due(months, on_date)
+        return ~Q(Exists(CareVisit.objects.filter(member=OuterRef("pk"), visited_on__gt=cutoff)))
+
+    # The floating group as a hashed IN over the few open outflow records, so that the cheap
+    # column tests settle most members before any per-member visit lookup.
+    away = FloatingRecord.objects.filter(direction=FloatingDirection.OUTFLOW, ended_on__isnull=True)
+    memberships = {**GROUP_CONDITIONS, CareGroup.FLOATING: Q(pk__in=away.values("member_id"))}
+    in_any_group = Q()
+    for in_group in memberships.values():
+        in_any_group |= in_group
+    due = Q()
+    for group, in_group in memberships.items():
+        # One branch per cadence row of the group, each excluding the rows before it.
+        branches, earlier = [], Q()
+        for path, cadence_group, months in cadences:
+            if cadence_group == group:
+                here = Q(organization__area__path__startswith=path)
+                branches.append(here & ~earlier & no_visit_after(months) if earlier else here & no_visit_after(months))
+                earlier |= here
+        default = no_visit_after(CareCadence.default_months(group))
+        branches.append(~earlier & default if earlier else default)
+        under_group = Q()
+        for branch in branches:
+            under_group |= branch
+        due |= in_group & under_group
+    # Never visited: due from the day they entered the registry (a date in the local time zone).
+    tomorrow = datetime.datetime.combine(on_date + datetime.timedelta(days=1), datetime.time.min)
+    registered = Q(created_at__lt=timezone.make_aware(tomorrow))
+    visited = Q(Exists(CareVisit.objects.filter(member=OuterRef("pk"))))
+    return in_any_group & due & (registered | visited)

@@ -9,7 +9,7 @@ check is one or two queries over the scope, so the dashboard can run them all.
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, DateField, Exists, Func, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
@@ -17,8 +17,8 @@ from dangjian.accounts import scoping
 from dangjian.core.periods import add_months
 from dangjian.core.registry import Finding, Severity, rules
 from dangjian.members import care
+from dangjian.members.metrics import narrow_members
 from dangjian.members.models import (
-    CareCadence,
     CareVisit,
     FloatingDirection,
     FloatingRecord,
@@ -30,8 +30,6 @@ from dangjian.members.models import (
 )
 from dangjian.organizations.models import BRANCH_KINDS
 
-MEMBER_AREA = "organization__area__"
-
 
 def _setting(key: str, default):
     return settings.DANGJIAN_RULES.get(key, default)
@@ -39,7 +37,7 @@ def _setting(key: str, default):
 
 def scoped_members(scope):
     """Members on the roll in the scope (their organization's area under the focus)."""
-    return scope.narrow(Member.objects.filter(standing=Standing.ACTIVE), MEMBER_AREA)
+    return narrow_members(scope, Member.objects.filter(standing=Standing.ACTIVE))
 
 
 def _scoped_either_side(scope, queryset, area_prefixes: tuple[str, ...]):
@@ -102,7 +100,7 @@ def _branches_counting(scope, **member_conditions):
 def branch_too_large(scope, on_date: datetime.date):
     limit = _setting("BRANCH_MAX_MEMBERS", 50)
     url = _organization_urls()
-    for organization in _branches_counting(scope).filter(n__gt=limit):
+    for organization in _branches_too_large(scope, limit):
         yield Finding(
             rule_code="ORG-03",
             message=f"{organization.name}有党员{organization.n}名，超过一般不超过{limit}名的规定。",
@@ -111,6 +109,30 @@ def branch_too_large(scope, on_date: datetime.date):
             records_url=url(organization.pk),
             detail={"members": organization.n, "limit": limit},
         )
+
+
+def _branches_too_large(scope, limit: int):
+    return _branches_counting(scope).filter(n__gt=limit)
+
+
+def _branch_counts(scope) -> dict[str, int]:
+    """ORG-03's and ORG-04's counts from one GROUP BY of the scope's branches (memoised on the
+    scope, as the dashboard reads both)."""
+    memo = vars(scope)
+    if "_branch_rule_counts" not in memo:
+        active = Q(members__standing=Standing.ACTIVE)
+        branches = (scope.organizations().filter(kind__in=BRANCH_KINDS, is_active=True).order_by()
+                    .annotate(n=Count("members", filter=active),
+                              n_full=Count("members", filter=active & Q(members__status=MemberStatus.FULL))))
+        memo["_branch_rule_counts"] = branches.aggregate(
+            too_large=Count("pk", filter=Q(n__gt=_setting("BRANCH_MAX_MEMBERS", 50))),
+            without_secretary=Count("pk", filter=Q(secretary_name="", n_full__gte=1)))
+    return memo["_branch_rule_counts"]
+
+
+@rules.counts("ORG-03")
+def count_branches_too_large(scope, on_date: datetime.date) -> int:
+    return _branch_counts(scope)["too_large"]
 
 
 @rules.register(
@@ -128,7 +150,7 @@ def branch_without_leadership(scope, on_date: datetime.date):
     what is flagged. A branch with a secretary but no elected committee cannot be seen from
     the data we hold, so it is not flagged (the title says so)."""
     threshold = _setting("BRANCH_COMMITTEE_FROM_FULL_MEMBERS", 7)
-    branches = _branches_counting(scope, status=MemberStatus.FULL).filter(secretary_name="", n__gte=1)
+    branches = _branches_without_secretary(scope)
     url = _organization_urls()
     for organization in branches:
         full = organization.n
@@ -145,6 +167,15 @@ def branch_without_leadership(scope, on_date: datetime.date):
             records_url=url(organization.pk),
             detail={"full_members": full, "needs_committee": full >= threshold},
         )
+
+
+def _branches_without_secretary(scope):
+    return _branches_counting(scope, status=MemberStatus.FULL).filter(secretary_name="", n__gte=1)
+
+
+@rules.counts("ORG-04")
+def count_branches_without_leadership(scope, on_date: datetime.date) -> int:
+    return _branch_counts(scope)["without_secretary"]
 
 
 # ---------------------------------------------------------------- members
@@ -164,10 +195,7 @@ def probation_overdue(scope, on_date: datetime.date):
     longest extension (default 1 more year, PROBATION_MAX_EXTENSION_MONTHS) serious. The
     system has no record of an extension decision, so both are reported."""
     extension = _setting("PROBATION_MAX_EXTENSION_MONTHS", 12)
-    # Past the end of probation ⇔ joined_on + 12 months < on_date.
-    candidates = (scoped_members(scope).filter(status=MemberStatus.PROBATIONARY,
-                                               joined_on__lt=add_months(on_date, -12))
-                  .select_related("organization").order_by("joined_on", "id"))
+    candidates = _probation_ended(scope, on_date).select_related("organization").order_by("joined_on", "id")
     url = _member_urls()
     for member in candidates:
         ends_on = add_months(member.joined_on, 12)
@@ -190,6 +218,34 @@ def probation_overdue(scope, on_date: datetime.date):
         )
 
 
+def _probation_ended_condition(on_date: datetime.date) -> Q:
+    # Past the end of probation ⇔ joined_on + 12 months < on_date.
+    return Q(status=MemberStatus.PROBATIONARY, joined_on__lt=add_months(on_date, -12))
+
+
+def _probation_ended(scope, on_date: datetime.date):
+    return scoped_members(scope).filter(_probation_ended_condition(on_date))
+
+
+def _member_counts(scope, on_date: datetime.date) -> dict[str, int]:
+    """MEM-01's, MEM-03's and MEM-08's counts from one pass over the scope's members
+    (memoised on the scope and day, as the dashboard reads all three)."""
+    memo = vars(scope).setdefault("_member_rule_counts", {})
+    if on_date not in memo:
+        care_due = Q(joined_on__lte=on_date) & care.visits_due_condition(on_date=on_date,
+                                                                         cadences=care.cadence_rows())
+        memo[on_date] = scoped_members(scope).aggregate(
+            probation=Count("pk", filter=_probation_ended_condition(on_date)),
+            lost_contact=Count("pk", filter=_lost_contact_condition(on_date)),
+            care_due=Count("pk", filter=care_due))
+    return memo[on_date]
+
+
+@rules.counts("MEM-01")
+def count_probation_overdue(scope, on_date: datetime.date) -> int:
+    return _member_counts(scope, on_date)["probation"]
+
+
 @rules.register(
     code="MEM-03",
     title="失联党员",
@@ -204,8 +260,7 @@ def lost_contact(scope, on_date: datetime.date):
     years on (the suspension itself is not recorded yet) consider removal."""
     finding_months = _setting("LOST_CONTACT_FINDING_MONTHS", 6)
     removal_years = _setting("LOST_CONTACT_REMOVAL_YEARS", 2)
-    members = (scoped_members(scope).filter(lost_contact_since__isnull=False, lost_contact_since__lte=on_date)
-               .select_related("organization").order_by("lost_contact_since", "id"))
+    members = _lost_contact_members(scope, on_date).select_related("organization").order_by("lost_contact_since", "id")
     url = _member_urls()
     for member in members:
         since = member.lost_contact_since
@@ -232,6 +287,19 @@ def lost_contact(scope, on_date: datetime.date):
         )
 
 
+def _lost_contact_condition(on_date: datetime.date) -> Q:
+    return Q(lost_contact_since__isnull=False, lost_contact_since__lte=on_date)
+
+
+def _lost_contact_members(scope, on_date: datetime.date):
+    return scoped_members(scope).filter(_lost_contact_condition(on_date))
+
+
+@rules.counts("MEM-03")
+def count_lost_contact(scope, on_date: datetime.date) -> int:
+    return _member_counts(scope, on_date)["lost_contact"]
+
+
 @rules.register(
     code="MEM-04",
     title="流动党员6个月以上未联系",
@@ -243,12 +311,7 @@ def lost_contact(scope, on_date: datetime.date):
 def floating_without_contact(scope, on_date: datetime.date):
     """Open floating records (out and in) whose last contact (or start) is 6+ months back."""
     months = _setting("FLOATING_NO_CONTACT_MONTHS", 6)
-    cutoff = add_months(on_date, -months)
-    records = (FloatingRecord.objects.filter(ended_on__isnull=True, started_on__lte=on_date)
-               .annotate(last_contact=Coalesce("last_contact_on", "started_on"))
-               .filter(last_contact__lte=cutoff)
-               .filter(Q(member__isnull=True) | Q(member__standing=Standing.ACTIVE)))
-    records = _scoped_either_side(scope, records, ("member__organization__area__", "host_organization__area__"))
+    records = _floating_out_of_contact(scope, on_date, months)
     records = records.select_related("member__organization", "host_organization").order_by("last_contact", "id")
     url = _url_maker("members:floating_contact")  # where the contact is recorded
     for record in records:
@@ -269,6 +332,19 @@ def floating_without_contact(scope, on_date: datetime.date):
         )
 
 
+def _floating_out_of_contact(scope, on_date: datetime.date, months: int):
+    records = (FloatingRecord.objects.filter(ended_on__isnull=True, started_on__lte=on_date)
+               .annotate(last_contact=Coalesce("last_contact_on", "started_on"))
+               .filter(last_contact__lte=add_months(on_date, -months))
+               .filter(Q(member__isnull=True) | Q(member__standing=Standing.ACTIVE)))
+    return _scoped_either_side(scope, records, ("member__organization__area__", "host_organization__area__"))
+
+
+@rules.counts("MEM-04")
+def count_floating_without_contact(scope, on_date: datetime.date) -> int:
+    return _floating_out_of_contact(scope, on_date, _setting("FLOATING_NO_CONTACT_MONTHS", 6)).count()
+
+
 @rules.register(
     code="MEM-06",
     title="组织关系介绍信过期未接收",
@@ -280,13 +356,7 @@ def floating_without_contact(scope, on_date: datetime.date):
 def transfer_letter_expired(scope, on_date: datetime.date):
     """A letter marked expired, or still issued past its validity (the daily expiry job has not
     run yet), with no later letter for the same member."""
-    later = Transfer.objects.filter(member=OuterRef("member"), pk__gt=OuterRef("pk"))
-    letters = (Transfer.objects.filter(Q(status=TransferStatus.EXPIRED)
-                                       | Q(status=TransferStatus.ISSUED, issued_on__lt=on_date))
-               .filter(member__standing=Standing.ACTIVE, issued_on__lte=on_date)
-               .exclude(Exists(later)))
-    letters = _scoped_either_side(scope, letters, ("from_organization__area__", "to_organization__area__"))
-    letters = letters.select_related("member", "from_organization", "to_organization").order_by("issued_on", "id")
+    letters = _letters_possibly_expired(scope, on_date).select_related("member", "from_organization", "to_organization").order_by("issued_on", "id")
     url = _member_urls()  # the member's page lists their letters
     for letter in letters:
         expires_on = letter.expires_on
@@ -305,6 +375,35 @@ def transfer_letter_expired(scope, on_date: datetime.date):
         )
 
 
+def _letters_possibly_expired(scope, on_date: datetime.date):
+    later = Transfer.objects.filter(member=OuterRef("member"), pk__gt=OuterRef("pk"))
+    letters = (Transfer.objects.filter(Q(status=TransferStatus.EXPIRED)
+                                       | Q(status=TransferStatus.ISSUED, issued_on__lt=on_date))
+               .filter(member__standing=Standing.ACTIVE, issued_on__lte=on_date)
+               .exclude(Exists(later)))
+    return _scoped_either_side(scope, letters, ("from_organization__area__", "to_organization__area__"))
+
+
+class _DaysAfter(Func):
+    """``date + n days`` for a column n (Transfer.expires_on in SQL)."""
+
+    arity = 2
+    output_field = DateField()
+    template = "(%(expressions)s)"
+    arg_joiner = " + "  # PostgreSQL: date + integer
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="date(%(expressions)s || ' days')",
+                           arg_joiner=", '+' || ", **extra_context)
+
+
+@rules.counts("MEM-06")
+def count_transfer_letters_expired(scope, on_date: datetime.date) -> int:
+    still_valid = Q(status=TransferStatus.ISSUED, expires_on__gte=on_date)
+    return (_letters_possibly_expired(scope, on_date).annotate(expires_on=_DaysAfter("issued_on", "valid_days"))
+            .exclude(still_valid).count())
+
+
 @rules.register(
     code="MEM-08",
     title="关爱对象走访逾期",
@@ -318,22 +417,8 @@ def care_visit_overdue(scope, on_date: datetime.date):
     dropped in SQL first, conservatively: anyone visited within the shortest cadence any
     community sets for any group, and off-post members (not in difficulty, not away) visited
     within the shortest cadence for retired and laid-off members."""
-    defaults = settings.DANGJIAN_RULES["CARE_VISIT_MONTHS"]
-    set_here = list(CareCadence.objects.values_list("group", "every_months").distinct())
-    shortest = {group: min([months, *(m for g, m in set_here if g == group)]) for group, months in defaults.items()}
-    any_group = min(shortest.values())
-    off_post = min(shortest.get("retired", any_group), shortest.get("laid_off", any_group))
-
-    def visited_within(months):
-        return Exists(CareVisit.objects.filter(member=OuterRef("pk"), visited_on__gt=add_months(on_date, -months)))
-
-    away = Exists(FloatingRecord.objects.filter(member=OuterRef("pk"), direction=FloatingDirection.OUTFLOW,
-                                                ended_on__isnull=True))
-    members = scoped_members(scope).filter(joined_on__lte=on_date).exclude(visited_within(any_group))
-    if off_post > any_group:
-        members = members.exclude(visited_within(off_post), ~away, has_difficulty=False)
-    members = members.only("pk", "name", "employment", "has_difficulty", "created_at", "organization__name",
-                           "organization__area__path")
+    members = _care_candidates(scope, on_date, care.cadence_rows()).only(
+        "pk", "name", "employment", "has_difficulty", "created_at", "organization__name", "organization__area__path")
     url = _member_urls()
     for due in care.visits_due(members, on_date=on_date):
         member = due.member
@@ -352,3 +437,31 @@ def care_visit_overdue(scope, on_date: datetime.date):
                     "severity": Severity.WARNING if overdue_days > 30 * due.every_months else Severity.INFO},
         )
 
+
+def _care_candidates(scope, on_date: datetime.date, cadences: list[tuple[str, str, int]]):
+    """Who may be due; who cannot be is dropped in SQL (see care_visit_overdue)."""
+    defaults = settings.DANGJIAN_RULES["CARE_VISIT_MONTHS"]
+    set_here = [(group, months) for _path, group, months in cadences]
+    shortest = {group: min([months, *(m for g, m in set_here if g == group)]) for group, months in defaults.items()}
+    any_group = min(shortest.values())
+    off_post = min(shortest.get("retired", any_group), shortest.get("laid_off", any_group))
+
+    def visited_within(months):
+        # Not "after on_date − months": month-end clamping makes someone visited on 31 August
+        # due on 28 February, six months "within" (the count test found it).
+        return Exists(CareVisit.objects.filter(member=OuterRef("pk"),
+                                               visited_on__gt=care.latest_visit_still_due(months, on_date)))
+
+    away = Exists(FloatingRecord.objects.filter(member=OuterRef("pk"), direction=FloatingDirection.OUTFLOW,
+                                                ended_on__isnull=True))
+    members = scoped_members(scope).filter(joined_on__lte=on_date).exclude(visited_within(any_group))
+    if off_post > any_group:
+        members = members.exclude(visited_within(off_post), ~away, has_difficulty=False)
+    return members
+
+
+@rules.counts("MEM-08")
+def count_care_visits_overdue(scope, on_date: datetime.date) -> int:
+    # Not the candidates of the check: its SQL shortcuts cost a visit lookup per member, and
+    # the condition settles most members on their columns alone.
+    return _member_counts(scope, on_date)["care_due"]

@@ -1,14 +1,17 @@
 """Compliance checks over the two trees (RULES.md, section ORG)."""
 
+import calendar
 import datetime
 
 from django.conf import settings
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.urls import reverse
 
-from dangjian.core.periods import Period, add_months
+from dangjian.core.periods import Period, add_months, years_before
 from dangjian.core.registry import Finding, Severity, rules
 from dangjian.organizations.metrics import covered_communities
-from dangjian.organizations.models import BASIC_ORGANIZATION_KINDS
+from dangjian.organizations.models import BASIC_ORGANIZATION_KINDS, AreaLevel, OrganizationKind
 
 
 @rules.register(
@@ -19,9 +22,7 @@ from dangjian.organizations.models import BASIC_ORGANIZATION_KINDS
     action="在该社区建立社区党组织，或明确由哪个党组织覆盖该社区。",
 )
 def community_without_organization(scope, on_date: datetime.date):
-    period = Period.containing(on_date, "month")
-    uncovered = covered_communities(scope, period).filter(covered=False).order_by("path")
-    for community in uncovered.iterator():
+    for community in _uncovered_communities(scope, on_date).order_by("path").iterator():
         yield Finding(
             rule_code="ORG-08",
             message=f"{community.name}（{community.code}）没有位于本社区的党组织。",
@@ -29,6 +30,15 @@ def community_without_organization(scope, on_date: datetime.date):
             anchor_label=community.name,
             records_url=reverse("admin:organizations_area_change", args=[community.pk]),
         )
+
+
+def _uncovered_communities(scope, on_date: datetime.date):
+    return covered_communities(scope, Period.containing(on_date, "month")).filter(covered=False)
+
+
+@rules.counts("ORG-08")
+def count_communities_without_organization(scope, on_date: datetime.date) -> int:
+    return _uncovered_communities(scope, on_date).count()
 
 
 @rules.register(
@@ -39,15 +49,8 @@ def community_without_organization(scope, on_date: datetime.date):
     action="按期召开党员大会进行换届选举；确需延期须报上级党组织批准（延期一般不超过1年）。",
 )
 def term_expired(scope, on_date: datetime.date):
-    remind_months = settings.DANGJIAN_RULES["ORG_TERM_REMIND_MONTHS"]
-    shortest_term = min(settings.DANGJIAN_RULES[key] for key in (
-        "ORG_TERM_YEARS_COMMUNITY", "ORG_TERM_YEARS_BRANCH", "ORG_TERM_YEARS_COMMITTEE"))
-    # Only organizations old enough to be near the end of even the shortest term are read.
-    started_before = add_months(on_date.replace(year=on_date.year - shortest_term), remind_months)
-    candidates = (scope.organizations()
-                  .filter(is_active=True, kind__in=BASIC_ORGANIZATION_KINDS, term_started_on__lte=started_before)
-                  .select_related("area").order_by("path"))
-    remind_from = add_months(on_date, remind_months)
+    remind_from = add_months(on_date, settings.DANGJIAN_RULES["ORG_TERM_REMIND_MONTHS"])
+    candidates = _term_candidates(scope, on_date).select_related("area").order_by("path")
     for organization in candidates.iterator():
         ends_on = organization.term_ends_on
         if ends_on is None or ends_on > remind_from:
@@ -66,3 +69,42 @@ def term_expired(scope, on_date: datetime.date):
             records_url=reverse("admin:organizations_partyorganization_change", args=[organization.pk]),
             detail={"ends_on": ends_on.isoformat(), "severity": severity},
         )
+
+
+def _term_candidates(scope, on_date: datetime.date):
+    """Only organizations old enough to be near the end of even the shortest term: started by
+    the reminder date that many years back, a day later for a term begun on 29 February."""
+    remind_from = add_months(on_date, settings.DANGJIAN_RULES["ORG_TERM_REMIND_MONTHS"])
+    shortest_term = min(settings.DANGJIAN_RULES[key] for key in (
+        "ORG_TERM_YEARS_COMMUNITY", "ORG_TERM_YEARS_BRANCH", "ORG_TERM_YEARS_COMMITTEE"))
+    started_by = years_before(remind_from, shortest_term) + datetime.timedelta(days=1)
+    return scope.organizations().filter(is_active=True, kind__in=BASIC_ORGANIZATION_KINDS,
+                                        term_started_on__lte=started_by)
+
+
+def _date_key(day: datetime.date) -> int:
+    """yyyymmdd; the 28th of a common year's February also stands for the 29th a clamped
+    anniversary would have had, so ``key(start moved by n years) <= key(day)`` is exact."""
+    if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
+        return day.year * 10000 + 229
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+@rules.counts("ORG-06")
+def count_terms_expired(scope, on_date: datetime.date) -> int:
+    """PartyOrganization.term_ends_on in SQL: the start moved by the effective term (29 February
+    → 28 February), compared as a yyyymmdd number with the reminder date."""
+    rule_settings = settings.DANGJIAN_RULES
+    term_years = Case(
+        When(term_years__gt=0, then=F("term_years")),
+        When(kind__in=[OrganizationKind.COMMITTEE, OrganizationKind.WORKING_COMMITTEE],
+             then=Value(rule_settings["ORG_TERM_YEARS_COMMITTEE"])),
+        When(area__level=AreaLevel.COMMUNITY, unit__isnull=True, then=Value(rule_settings["ORG_TERM_YEARS_COMMUNITY"])),
+        default=Value(rule_settings["ORG_TERM_YEARS_BRANCH"]),
+        output_field=IntegerField(),
+    )
+    ends_key = ((ExtractYear("term_started_on") + term_years) * 10000
+                + ExtractMonth("term_started_on") * 100 + ExtractDay("term_started_on"))
+    remind_from = add_months(on_date, rule_settings["ORG_TERM_REMIND_MONTHS"])
+    return (_term_candidates(scope, on_date).annotate(ends_key=ends_key)
+            .filter(ends_key__lte=_date_key(remind_from)).count())

@@ -7,6 +7,11 @@ from dangjian.organizations import services
 
 pytestmark = pytest.mark.django_db
 
+# Measured with the district administrator on the fixture city: session, user and grants;
+# breadcrumbs and children; code tables; one member summary and one floating count (both
+# periods); the organization figures; one GROUP BY per compared figure; one COUNT per rule.
+PINNED_DASHBOARD_QUERIES = 33
+
 
 def _client(user):
     client = Client()
@@ -68,3 +73,23 @@ def test_dashboard_queries_do_not_grow_with_the_data(city, superuser, district_a
     with CaptureQueriesContext(connection) as after:
         client.get(f"/admin/?area={city.xuanwu.pk}")
     assert len(after) == len(before)
+
+
+def test_dashboard_query_count_is_pinned(city, district_admin, django_assert_max_num_queries):
+    """The district dashboard: a summary query per figure family, one COUNT per rule, one
+    GROUP BY per compared figure over all the children — never a query per child or finding."""
+    client = _client(district_admin)
+    client.get("/admin/")  # the session and the user's grants
+    with django_assert_max_num_queries(PINNED_DASHBOARD_QUERIES):
+        client.get(f"/admin/?area={city.xuanwu.pk}")
+
+
+def test_dashboard_shows_each_rules_count_and_links_to_its_findings(city, superuser, district_admin):
+    services.area_create(actor=superuser, parent=city.meiyuan, name="无组织社区", code="320102002008")
+    html = _client(district_admin).get("/admin/").content.decode()
+    findings = html.split('data-testid="findings"', 1)[1]
+    assert 'data-rule="ORG-08"' in findings and "社区未建立党组织" in findings
+    assert "/dashboard/health/?rule=ORG-08" in findings
+    page = _client(district_admin).get("/dashboard/health/?rule=ORG-08").content.decode()
+    assert "无组织社区" in page and 'data-rule="MEM-08"' not in page
+    assert _client(district_admin).get("/dashboard/health/?rule=NOPE").status_code == 404

@@ -1,0 +1,106 @@
+"""The dashboard shows each rule's count (one SQL aggregate); the health check lists the findings.
+The two must never disagree: on a city holding findings of every rule, around month ends and
+leap days, for several roles and focuses, every rule's count equals the length of its list."""
+
+import datetime
+
+import pytest
+
+from dangjian.accounts.scoping import Scope
+from dangjian.core.registry import rules
+from dangjian.members import services
+from dangjian.members.models import Employment
+from dangjian.members.tests.factories import member
+from dangjian.organizations import services as organization_services
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date.today()
+DAY = datetime.timedelta(days=1)
+# Month ends, a leap day and the days around them, where "six months after" is clamped.
+ON_DATES = [TODAY, TODAY + 200 * DAY, datetime.date(2026, 2, 27), datetime.date(2026, 2, 28),
+            datetime.date(2026, 3, 1), datetime.date(2028, 2, 29), datetime.date(2026, 8, 31),
+            datetime.date(2026, 9, 30)]
+
+
+@pytest.fixture
+def troubled_city(city, superuser, settings):
+    """The small city with findings of every rule, several of them on clamped dates."""
+    settings.DANGJIAN_RULES = {**settings.DANGJIAN_RULES, "BRANCH_MAX_MEMBERS": 2}
+    community_branch = city.org(city.dahanggong)
+    unit_branch = city.unit_branch(city.meiyuan)
+    other_district = city.unit_branch(city.fuzimiao)
+
+    def person(name, organization=community_branch, **fields):
+        return member(actor=superuser, organization=organization, name=name, **fields)
+
+    # ORG-03 / ORG-04: branches above the limit, without a secretary
+    for index in range(3):
+        person(f"支部党员{index}", unit_branch)
+        person(f"外区党员{index}", other_district)
+    # MEM-01: probation ended, with and without the longest extension past
+    person("李预备", joined_on=datetime.date(2025, 2, 28), full_member_on=None)
+    person("王预备", joined_on=datetime.date(2023, 8, 31), full_member_on=None)
+    # MEM-03: lost contact for a month, a year and three years
+    for name, since in (("失联甲", TODAY - 30 * DAY), ("失联乙", datetime.date(2025, 8, 31)),
+                        ("失联丙", datetime.date(2022, 2, 28))):
+        services.member_mark_lost_contact(actor=superuser, member=person(name), since=since)
+    # MEM-04: out of contact outflow and inflow; MEM-08: the outflow is a care group too
+    away = person("赵流动", unit_branch)
+    services.member_float_out(actor=superuser, member=away, place="广东省深圳市", started_on=datetime.date(2025, 8, 31))
+    services.member_float_in(actor=superuser, host_organization=community_branch, origin="安徽省合肥市",
+                             started_on=datetime.date(2025, 2, 28), outside_name="孙外来")
+    # MEM-06: an expired letter, a letter still valid, a received one
+    services.member_transfer_issue(actor=superuser, member=person("钱转接"), letter_number="宁组转-1",
+                                   issued_on=TODAY - 40 * DAY, to_organization=other_district, valid_days=30)
+    services.member_transfer_issue(actor=superuser, member=person("周转接"), letter_number="宁组转-2",
+                                   issued_on=datetime.date(2026, 1, 31), to_organization=other_district,
+                                   valid_days=28)
+    received = services.member_transfer_issue(actor=superuser, member=person("吴报到"), letter_number="宁组转-3",
+                                              issued_on=TODAY - 5 * DAY, to_organization=other_district)
+    services.member_transfer_receive(actor=superuser, transfer=received, received_on=TODAY)
+    # MEM-08: never visited, visited on month ends, a community's own cadence, not in a group
+    person("周退休", employment=Employment.RETIRED)
+    for index, visited_on in enumerate((datetime.date(2025, 8, 31), datetime.date(2025, 8, 28),
+                                        datetime.date(2025, 8, 29), datetime.date(2026, 2, 28),
+                                        datetime.date(2025, 9, 30), TODAY - 3 * DAY)):
+        retired = person(f"退休{index}", employment=Employment.RETIRED)
+        services.care_visit_record(actor=superuser, member=retired, visited_on=visited_on, visitor="社区书记")
+    laid_off = person("下岗甲", unit_branch, employment=Employment.LAID_OFF)
+    services.care_visit_record(actor=superuser, member=laid_off, visited_on=datetime.date(2025, 11, 30), visitor="网格员")
+    services.care_cadence_set(actor=superuser, area=city.dahanggong, group="difficulty", every_months=1)
+    for index, visited_on in enumerate((datetime.date(2026, 1, 31), datetime.date(2026, 1, 28), TODAY - DAY)):
+        difficult = person(f"困难{index}", has_difficulty=True, difficulty_reason="重病",
+                           employment=Employment.RETIRED if index else Employment.EMPLOYED)
+        services.care_visit_record(actor=superuser, member=difficult, visited_on=visited_on, visitor="网格员")
+    person("吴在职")
+    # ORG-06: terms started on a leap day and on month ends; ORG-08: a community without any
+    organization_services.organization_update(actor=superuser, organization=community_branch,
+                                              term_started_on=datetime.date(2020, 2, 29))
+    organization_services.organization_update(actor=superuser, organization=unit_branch,
+                                              term_started_on=datetime.date(2023, 8, 31))
+    organization_services.organization_update(actor=superuser, organization=city.org(city.changjianglu),
+                                              term_started_on=datetime.date(2021, 9, 30))
+    organization_services.area_create(actor=superuser, parent=city.meiyuan, name="无组织社区", code="320102002008")
+    return city
+
+
+def test_every_rule_counts_in_sql():
+    """Each registered rule has its own aggregate (the dashboard never builds findings)."""
+    assert [rule.code for rule in rules.all() if rule.counter is None] == []
+
+
+def test_each_rules_count_equals_its_findings(troubled_city, superuser, district_admin, street_admin):
+    scopes = [Scope(actor=superuser), Scope(actor=district_admin, focus_area=troubled_city.xuanwu),
+              Scope(actor=street_admin, focus_area=troubled_city.meiyuan),
+              Scope(actor=superuser, focus_area=troubled_city.dahanggong)]
+    found_any = set()
+    for scope in scopes:
+        for on_date in ON_DATES:
+            for rule in rules.all():
+                findings = list(rule.check(scope, on_date))
+                assert rule.count(scope, on_date) == len(findings), (rule.code, scope.focus_area, on_date)
+                if findings:
+                    found_any.add(rule.code)
+    # the city is troubled enough that no rule is checked only at zero
+    assert found_any == {rule.code for rule in rules.all()}
