@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
+from django.conf import settings
 from django.utils import timezone
 
 from dangjian.core import crypto
 from dangjian.core.demo import DemoContext, demo_builder
 from dangjian.core.models import Code, CodeTable
 from dangjian.core.pinyin import full_pinyin, pinyin_initials
+from dangjian.core.progress import Progress
 from dangjian.members import bulk, services
 from dangjian.members.models import (
     CareVisit,
@@ -157,7 +159,7 @@ def build_through_services(ctx: DemoContext) -> None:
     communities = _communities_by_street()
     known = set(Member.objects.values_list("id_number_digest", flat=True))
     all_branches = branches()
-    progress = bulk.Progress(len(all_branches), label="党支部", log=ctx.log)
+    progress = Progress(len(all_branches), label="党支部", log=ctx.log)
     outsiders = bulk.PeopleGenerator(today=today)  # people from outside the system: no ID stored
     created: list[Member] = []
     community_branches = 0
@@ -333,15 +335,44 @@ def _cadences(ctx) -> None:
 
 
 def _counts(all_branches, total: int) -> list[int]:
-    """``total`` members spread over the branches: community branches larger than unit ones."""
-    weights = []
-    for organization in all_branches:
+    """``total`` members spread over the branches, community branches fuller than unit ones,
+    each under the ORG-03 limit (settings.DANGJIAN_RULES BRANCH_MAX_MEMBERS) except about one
+    branch in 120 that has grown past it (RULES.md ORG-03 then has a few findings to show)."""
+    limit = settings.DANGJIAN_RULES["BRANCH_MAX_MEMBERS"]
+    weights, oversized = [], {}
+    for index, organization in enumerate(all_branches):
         rng = branch_rng(organization)
-        weights.append(rng.uniform(0.5, 1.1) if organization.unit_id else rng.uniform(0.8, 1.6))
-    scale = total / sum(weights)
-    counts = [int(weight * scale) for weight in weights]
-    remainders = sorted(range(len(weights)), key=lambda i: weights[i] * scale - counts[i], reverse=True)
-    for i in remainders[: total - sum(counts)]:
+        weights.append(rng.uniform(0.3, 1.0) if organization.unit_id else rng.uniform(0.6, 1.0))
+        if rng.random() < 1 / 120:
+            oversized[index] = limit + rng.randint(1, 30)
+    rest = total - sum(oversized.values())
+    ordinary = [i for i in range(len(all_branches)) if i not in oversized]
+    if rest < 0 or rest > limit * len(ordinary):  # too many or too few branches: plain proportions
+        return _fill(weights, [total] * len(weights), total)
+    counts = dict(oversized)
+    counts.update(zip(ordinary, _fill([weights[i] for i in ordinary], [limit] * len(ordinary), rest), strict=True))
+    return [counts[i] for i in range(len(all_branches))]
+
+
+def _fill(weights: list[float], caps: list[int], total: int) -> list[int]:
+    """Counts proportional to ``weights`` scaled so they sum to ``total``, none above its cap
+    (the scale is found by bisection; what rounding leaves goes to the largest remainders)."""
+    if not weights:
+        return []
+    def counts_at(scale):
+        return [min(cap, int(weight * scale)) for weight, cap in zip(weights, caps, strict=True)]
+
+    low, high = 0.0, max(caps) / min(weights) + 1
+    for _ in range(60):
+        middle = (low + high) / 2
+        if sum(counts_at(middle)) > total:
+            high = middle
+        else:
+            low = middle
+    counts = counts_at(low)
+    room = sorted((i for i, count in enumerate(counts) if count < caps[i]),
+                  key=lambda i: weights[i] * low - counts[i], reverse=True)
+    for i in room[: total - sum(counts)]:
         counts[i] += 1
     return counts
 
@@ -365,7 +396,7 @@ def build_in_bulk(ctx: DemoContext, *, total: int) -> None:
                                                                           CodeTable.EDUCATION])
              for table, code in [(obj.table, obj.code)]}
     loader = bulk.Loader()
-    progress = bulk.Progress(total, label="党员", log=ctx.log)
+    progress = Progress(total, label="党员", log=ctx.log)
     in_transit: list[tuple[int, int]] = []  # (member id, organization id)
     for organization, count in zip(all_branches, _counts(all_branches, total), strict=True):
         rng = branch_rng(organization)
