@@ -12,8 +12,9 @@ number's blind-index digest is the natural key).
 demo city. For the district and the reference city (600,000 members) :func:`load_city` applies
 the same derivations (``services.fill_id_number``: encryption, blind index, masking, birth date,
 sex; ``services._finish``: pinyin) and writes rows in bulk — ``COPY`` on PostgreSQL,
-``bulk_create`` elsewhere — together with floating records, transfers and care visits in the
-same proportions as the demo. Bulk rows carry no history or audit entries (they are generated,
+``bulk_create`` elsewhere — together with floating records, transfers and care visits (at the
+real-life-like rates of ``members/demo.py`` CITY_RATES, so the rules are not flagging
+everyone). Bulk rows carry no history or audit entries (they are generated,
 not entered by anyone).
 """
 

@@ -47,6 +47,23 @@ VISIT_FINDINGS = ("身体状况稳定，生活基本能自理", "血压偏高，
 DAY = datetime.timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class Rates:
+    """How often the cases the rules look for happen. The README's demo city shows every case
+    in a few dozen branches; the 600,000-member city uses real-life-like rates, so a rule has
+    tens to hundreds of findings there, not tens of thousands (MEM-08 flagged 44,667 members)."""
+
+    floating: float = 0.08  # of working-age community members
+    floating_stale: float = 0.25  # of floating members: no contact since they left (MEM-04)
+    lost_contact: float = 0.004  # MEM-03
+    never_visited: float = 0.08  # of care-group members (MEM-08)
+    visit_overdue: float = 0.15  # of care-group members (MEM-08)
+
+
+CITY_RATES = Rates(floating=0.05, floating_stale=0.03, lost_contact=0.0004, never_visited=0.001,
+                   visit_overdue=0.002)
+
+
 @dataclass
 class Story:
     """One person and what happened to them, decided from the branch's random stream."""
@@ -66,7 +83,8 @@ def branches() -> list[PartyOrganization]:
     return sorted(rows, key=lambda organization: (organization.area.code, organization.name))
 
 
-def stories_for(organization, count: int, *, generator: bulk.PeopleGenerator, rng, today) -> list[Story]:
+def stories_for(organization, count: int, *, generator: bulk.PeopleGenerator, rng, today,
+                rates: Rates = Rates()) -> list[Story]:
     """``count`` people of a branch with their floating, lost-contact and visit history."""
     kind = "unit" if organization.unit_id else "community"
     stories = []
@@ -74,17 +92,17 @@ def stories_for(organization, count: int, *, generator: bulk.PeopleGenerator, rn
         person = generator.person(rng, district_code=organization.area.code[:6], kind=kind)
         story = Story(person=person)
         age = person.age_on(today)
-        if kind == "community" and person.employment in ("employed", "other") and age < 60 and rng.random() < 0.08:
+        if kind == "community" and person.employment in ("employed", "other") and age < 60 and rng.random() < rates.floating:
             started = today - rng.randint(20, 900) * DAY
-            stale = rng.random() < 0.25
+            stale = rng.random() < rates.floating_stale
             story.floating = {
                 "place": rng.choice(bulk.PROVINCES), "reason": rng.choice(bulk.FLOATING_REASONS),
                 "card": f"流动证{rng.randrange(10**7):07d}", "started_on": started,
                 "contact_on": None if stale else max(started, today - rng.randint(0, 80) * DAY),
             }
-        elif person.employment != "retired" and age < 65 and rng.random() < 0.004:
+        elif person.employment != "retired" and age < 65 and rng.random() < rates.lost_contact:
             story.lost_contact_since = today - rng.randint(30, 1300) * DAY
-        story.visits = _visits(rng, story, today)
+        story.visits = _visits(rng, story, today, rates)
         stories.append(story)
     return stories
 
@@ -97,16 +115,16 @@ def _care_months(story: Story) -> int | None:
     return min(CARE_MONTHS[group] for group in groups) if groups else None
 
 
-def _visits(rng, story: Story, today) -> list[dict]:
+def _visits(rng, story: Story, today, rates: Rates = Rates()) -> list[dict]:
     """Most care-group members were visited within their cadence, some are overdue, a few never."""
     months = _care_months(story)
     if months is None:
         return []
     roll = rng.random()
-    if roll < 0.08:
+    if roll < rates.never_visited:
         return []
     cadence_days = 30 * months
-    last = today - (rng.randint(1, cadence_days - 5) if roll < 0.85 else cadence_days + rng.randint(10, 200)) * DAY
+    last = today - (rng.randint(1, cadence_days - 5) if roll < 1 - rates.visit_overdue else cadence_days + rng.randint(10, 200)) * DAY
     dates = [last] + ([last - cadence_days * DAY] if rng.random() < 0.3 else [])
     visits = []
     for visited_on in dates:
@@ -401,9 +419,12 @@ def build_in_bulk(ctx: DemoContext, *, total: int) -> None:
     for organization, count in zip(all_branches, _counts(all_branches, total), strict=True):
         rng = branch_rng(organization)
         made_here = 0
-        for story in stories_for(organization, count, generator=generator, rng=rng, today=today):
+        for story in stories_for(organization, count, generator=generator, rng=rng, today=today,
+                                 rates=CITY_RATES):
             person = story.person
-            if rng.random() < 0.002 and person.employment != "retired":  # MEM-01: past probation
+            if person.full_member_on is None and bulk.add_years(person.joined_on, 1) <= today:
+                person.full_member_on = bulk.add_years(person.joined_on, 1)  # voted on time: no MEM-01 case
+            if rng.random() < 0.0002 and person.employment != "retired":  # MEM-01: past probation
                 joined = today - rng.randint(380, 800) * DAY
                 if bulk.add_years(person.birth_date, 18) < joined:
                     person.joined_on, person.full_member_on = joined, None
@@ -461,7 +482,7 @@ def _bulk_history(loader, member: Member, story: Story, today, now) -> None:
 def _bulk_floating_in(loader, organization, rng, today, generator) -> None:
     person = generator.person(rng, district_code=rng.choice(bulk.ELSEWHERE), kind="community")
     started = today - rng.randint(30, 700) * DAY
-    contact = started if rng.random() < 0.3 else max(started, today - rng.randint(0, 90) * DAY)
+    contact = started if rng.random() < 0.03 else max(started, today - rng.randint(0, 90) * DAY)
     loader.add(FloatingRecord(
         pk=loader.next_id(FloatingRecord), direction=FloatingDirection.INFLOW, host_organization_id=organization.pk,
         outside_name=person.name, outside_organization=f"中共{rng.choice(bulk.PROVINCES)}某公司支部委员会",
@@ -471,7 +492,7 @@ def _bulk_floating_in(loader, organization, rng, today, generator) -> None:
 
 
 def _bulk_transfers(loader, in_transit: list[tuple[int, int]], today) -> None:
-    """About 1% of employed members have a letter out to another branch; one in five of those
+    """About 1% of employed members have a letter out to another branch; one in twenty of those
     letters has expired unreceived (MEM-06)."""
     rng = random.Random("dangjian-transfers")  # noqa: S311
     organizations = sorted({organization for _member, organization in in_transit})
@@ -481,7 +502,7 @@ def _bulk_transfers(loader, in_transit: list[tuple[int, int]], today) -> None:
         target = rng.choice(organizations)
         if target == organization_id:
             continue
-        expired = rng.random() < 0.2
+        expired = rng.random() < 0.05
         issued = today - (rng.randint(100, 400) if expired else rng.randint(1, 80)) * DAY
         loader.add(Transfer(
             pk=loader.next_id(Transfer), member_id=member_id, from_organization_id=organization_id,
