@@ -5,8 +5,6 @@ Deliberate imperfections make the rules show something: one community has no par
 organization (ORG-08), and a few organizations are past the end of their term (ORG-06).
 """
 
-import time
-
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -110,9 +108,7 @@ def build_in_bulk(ctx: DemoContext) -> None:
     plan = demo_city.plan_city(size, ctx.rng, today=timezone.localdate(), existing_names=existing_names,
                                progress=progress)
     progress.finish()
-    started = time.monotonic()
     demo_city.write_plan(plan, log=ctx.log)
-    ctx.log(f"  写入区域、单位、党组织：{time.monotonic() - started:.1f} 秒")
     ctx.made.update(city=Area.objects.get(code="320100"))
 
 

@@ -253,10 +253,16 @@ def _weighted(rng, choices):
 
 def write_plan(plan: CityPlan, *, log=print) -> dict[str, int]:
     """Write what of ``plan`` is not there yet; return how many rows of each kind were added."""
-    added = {"areas": _write_areas(plan.areas)}
+    added: dict[str, int] = {}
+    progress = Progress(3, label="写入区域、驻区单位、党组织", log=log)
+    added["areas"] = _write_areas(plan.areas)
+    progress.advance(1)
     area_ids = dict(Area.objects.values_list("code", "pk"))
     added["units"] = _write_units(plan.units, area_ids)
+    progress.advance(1)
     added["organizations"] = _write_organizations(plan.organizations, area_ids)
+    progress.advance(1)
+    progress.finish()
     log("  新增：" + "，".join(f"{label} {added[key]:,}" for key, label in
                              (("areas", "区域"), ("units", "驻区单位"), ("organizations", "党组织"))))
     return added
