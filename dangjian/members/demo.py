@@ -445,7 +445,8 @@ def build_in_bulk(ctx: DemoContext, *, total: int) -> None:
     _bulk_transfers(loader, in_transit, today)
     loader.finish()
     progress.finish()
-    ctx.log("  " + "，".join(f"{model._meta.verbose_name} {n:,}" for model, n in loader.counts.items()))
+    added = "，".join(f"{model._meta.verbose_name} {n:,}" for model, n in loader.counts.items())
+    ctx.log(f"  新增：{added or '无（均已存在）'}")
 
 
 def _bulk_member(loader, organization, story: Story, digest: str, codes, now, residence_id) -> Member:
