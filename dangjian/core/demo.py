@@ -24,15 +24,19 @@ class DemoSize:
     streets_per_district: int
     communities_per_street: int
     units_per_community: int
+    # The big sizes write the trees and units in bulk (no history or audit entries: generated,
+    # not entered by anyone); ``demo`` goes through the services like a user would.
+    bulk: bool = False
 
 
 SIZES = {
     "demo": DemoSize("demo", districts=2, streets_per_district=3, communities_per_street=4, units_per_community=3),
     "district": DemoSize("district", districts=1, streets_per_district=9, communities_per_street=12,
-                         units_per_community=5),
+                         units_per_community=50, bulk=True),
     # Nanjing has 11 districts (GB/T 2260); the reference city of ARCHITECTURE.md counts 12.
+    # 11 × 9 × 12 = 1,188 communities, 59,400 units, about 15,500 party organizations.
     "city": DemoSize("city", districts=11, streets_per_district=9, communities_per_street=12,
-                     units_per_community=5),
+                     units_per_community=50, bulk=True),
 }
 
 

@@ -12,16 +12,14 @@ number's blind-index digest is the natural key).
 demo city. For the district and the reference city (600,000 members) :func:`load_city` applies
 the same derivations (``services.fill_id_number``: encryption, blind index, masking, birth date,
 sex; ``services._finish``: pinyin) and writes rows in bulk — ``COPY`` on PostgreSQL,
-``bulk_create`` elsewhere — together with floating records, transfers and care visits in the
-same proportions as the demo. Bulk rows carry no history or audit entries (they are generated,
+``bulk_create`` elsewhere — together with floating records, transfers and care visits (at the
+real-life-like rates of ``members/demo.py`` CITY_RATES, so the rules are not flagging
+everyone). Bulk rows carry no history or audit entries (they are generated,
 not entered by anyone).
 """
 
 import datetime
 import json
-import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, models
@@ -240,41 +238,6 @@ class PeopleGenerator:
         if roll > 0.97:
             return "other", ""
         return "employed", rng.choice(WORKPLACES)
-
-
-# ---------------------------------------------------------------- progress
-
-
-class Progress:
-    """A progress bar on a terminal (``\\r`` redraws); elsewhere a line every tenth of the way."""
-
-    def __init__(self, total: int, *, label: str, log: Callable[[str], None], stream=None):
-        self.total, self.label, self.log = max(total, 1), label, log
-        self.stream = stream or sys.stderr
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.done = 0
-        self.started = time.monotonic()
-        self._next_line = 0.1
-
-    def advance(self, count: int) -> None:
-        self.done += count
-        fraction = min(self.done / self.total, 1.0)
-        elapsed = time.monotonic() - self.started
-        text = f"{self.label} {self.done:,}/{self.total:,} {fraction:4.0%} {elapsed:5.1f} s"
-        if self.tty:
-            bar = "█" * int(30 * fraction) + "·" * (30 - int(30 * fraction))
-            self.stream.write(f"\r  [{bar}] {text}")
-            self.stream.flush()
-        elif fraction >= self._next_line:
-            self.log(f"  {text}")
-            self._next_line = (int(fraction * 10) + 1) / 10
-
-    def finish(self) -> float:
-        elapsed = time.monotonic() - self.started
-        if self.tty:
-            self.stream.write("\n")
-        self.log(f"  {self.label}：{self.done:,}，{elapsed:.1f} 秒")
-        return elapsed
 
 
 # ---------------------------------------------------------------- loading rows in bulk

@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
+from django.conf import settings
 from django.utils import timezone
 
 from dangjian.core import crypto
 from dangjian.core.demo import DemoContext, demo_builder
 from dangjian.core.models import Code, CodeTable
 from dangjian.core.pinyin import full_pinyin, pinyin_initials
+from dangjian.core.progress import Progress
 from dangjian.members import bulk, services
 from dangjian.members.models import (
     CareVisit,
@@ -45,6 +47,23 @@ VISIT_FINDINGS = ("身体状况稳定，生活基本能自理", "血压偏高，
 DAY = datetime.timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class Rates:
+    """How often the cases the rules look for happen. The README's demo city shows every case
+    in a few dozen branches; the 600,000-member city uses real-life-like rates, so a rule has
+    tens to hundreds of findings there, not tens of thousands (MEM-08 flagged 44,667 members)."""
+
+    floating: float = 0.08  # of working-age community members
+    floating_stale: float = 0.25  # of floating members: no contact since they left (MEM-04)
+    lost_contact: float = 0.004  # MEM-03
+    never_visited: float = 0.08  # of care-group members (MEM-08)
+    visit_overdue: float = 0.15  # of care-group members (MEM-08)
+
+
+CITY_RATES = Rates(floating=0.05, floating_stale=0.03, lost_contact=0.0004, never_visited=0.001,
+                   visit_overdue=0.002)
+
+
 @dataclass
 class Story:
     """One person and what happened to them, decided from the branch's random stream."""
@@ -64,7 +83,8 @@ def branches() -> list[PartyOrganization]:
     return sorted(rows, key=lambda organization: (organization.area.code, organization.name))
 
 
-def stories_for(organization, count: int, *, generator: bulk.PeopleGenerator, rng, today) -> list[Story]:
+def stories_for(organization, count: int, *, generator: bulk.PeopleGenerator, rng, today,
+                rates: Rates = Rates()) -> list[Story]:
     """``count`` people of a branch with their floating, lost-contact and visit history."""
     kind = "unit" if organization.unit_id else "community"
     stories = []
@@ -72,17 +92,17 @@ def stories_for(organization, count: int, *, generator: bulk.PeopleGenerator, rn
         person = generator.person(rng, district_code=organization.area.code[:6], kind=kind)
         story = Story(person=person)
         age = person.age_on(today)
-        if kind == "community" and person.employment in ("employed", "other") and age < 60 and rng.random() < 0.08:
+        if kind == "community" and person.employment in ("employed", "other") and age < 60 and rng.random() < rates.floating:
             started = today - rng.randint(20, 900) * DAY
-            stale = rng.random() < 0.25
+            stale = rng.random() < rates.floating_stale
             story.floating = {
                 "place": rng.choice(bulk.PROVINCES), "reason": rng.choice(bulk.FLOATING_REASONS),
                 "card": f"流动证{rng.randrange(10**7):07d}", "started_on": started,
                 "contact_on": None if stale else max(started, today - rng.randint(0, 80) * DAY),
             }
-        elif person.employment != "retired" and age < 65 and rng.random() < 0.004:
+        elif person.employment != "retired" and age < 65 and rng.random() < rates.lost_contact:
             story.lost_contact_since = today - rng.randint(30, 1300) * DAY
-        story.visits = _visits(rng, story, today)
+        story.visits = _visits(rng, story, today, rates)
         stories.append(story)
     return stories
 
@@ -95,16 +115,16 @@ def _care_months(story: Story) -> int | None:
     return min(CARE_MONTHS[group] for group in groups) if groups else None
 
 
-def _visits(rng, story: Story, today) -> list[dict]:
+def _visits(rng, story: Story, today, rates: Rates = Rates()) -> list[dict]:
     """Most care-group members were visited within their cadence, some are overdue, a few never."""
     months = _care_months(story)
     if months is None:
         return []
     roll = rng.random()
-    if roll < 0.08:
+    if roll < rates.never_visited:
         return []
     cadence_days = 30 * months
-    last = today - (rng.randint(1, cadence_days - 5) if roll < 0.85 else cadence_days + rng.randint(10, 200)) * DAY
+    last = today - (rng.randint(1, cadence_days - 5) if roll < 1 - rates.visit_overdue else cadence_days + rng.randint(10, 200)) * DAY
     dates = [last] + ([last - cadence_days * DAY] if rng.random() < 0.3 else [])
     visits = []
     for visited_on in dates:
@@ -157,7 +177,7 @@ def build_through_services(ctx: DemoContext) -> None:
     communities = _communities_by_street()
     known = set(Member.objects.values_list("id_number_digest", flat=True))
     all_branches = branches()
-    progress = bulk.Progress(len(all_branches), label="党支部", log=ctx.log)
+    progress = Progress(len(all_branches), label="党支部", log=ctx.log)
     outsiders = bulk.PeopleGenerator(today=today)  # people from outside the system: no ID stored
     created: list[Member] = []
     community_branches = 0
@@ -333,15 +353,44 @@ def _cadences(ctx) -> None:
 
 
 def _counts(all_branches, total: int) -> list[int]:
-    """``total`` members spread over the branches: community branches larger than unit ones."""
-    weights = []
-    for organization in all_branches:
+    """``total`` members spread over the branches, community branches fuller than unit ones,
+    each under the ORG-03 limit (settings.DANGJIAN_RULES BRANCH_MAX_MEMBERS) except about one
+    branch in 120 that has grown past it (RULES.md ORG-03 then has a few findings to show)."""
+    limit = settings.DANGJIAN_RULES["BRANCH_MAX_MEMBERS"]
+    weights, oversized = [], {}
+    for index, organization in enumerate(all_branches):
         rng = branch_rng(organization)
-        weights.append(rng.uniform(0.5, 1.1) if organization.unit_id else rng.uniform(0.8, 1.6))
-    scale = total / sum(weights)
-    counts = [int(weight * scale) for weight in weights]
-    remainders = sorted(range(len(weights)), key=lambda i: weights[i] * scale - counts[i], reverse=True)
-    for i in remainders[: total - sum(counts)]:
+        weights.append(rng.uniform(0.3, 1.0) if organization.unit_id else rng.uniform(0.6, 1.0))
+        if rng.random() < 1 / 120:
+            oversized[index] = limit + rng.randint(1, 30)
+    rest = total - sum(oversized.values())
+    ordinary = [i for i in range(len(all_branches)) if i not in oversized]
+    if rest < 0 or rest > limit * len(ordinary):  # too many or too few branches: plain proportions
+        return _fill(weights, [total] * len(weights), total)
+    counts = dict(oversized)
+    counts.update(zip(ordinary, _fill([weights[i] for i in ordinary], [limit] * len(ordinary), rest), strict=True))
+    return [counts[i] for i in range(len(all_branches))]
+
+
+def _fill(weights: list[float], caps: list[int], total: int) -> list[int]:
+    """Counts proportional to ``weights`` scaled so they sum to ``total``, none above its cap
+    (the scale is found by bisection; what rounding leaves goes to the largest remainders)."""
+    if not weights:
+        return []
+    def counts_at(scale):
+        return [min(cap, int(weight * scale)) for weight, cap in zip(weights, caps, strict=True)]
+
+    low, high = 0.0, max(caps) / min(weights) + 1
+    for _ in range(60):
+        middle = (low + high) / 2
+        if sum(counts_at(middle)) > total:
+            high = middle
+        else:
+            low = middle
+    counts = counts_at(low)
+    room = sorted((i for i, count in enumerate(counts) if count < caps[i]),
+                  key=lambda i: weights[i] * low - counts[i], reverse=True)
+    for i in room[: total - sum(counts)]:
         counts[i] += 1
     return counts
 
@@ -365,14 +414,17 @@ def build_in_bulk(ctx: DemoContext, *, total: int) -> None:
                                                                           CodeTable.EDUCATION])
              for table, code in [(obj.table, obj.code)]}
     loader = bulk.Loader()
-    progress = bulk.Progress(total, label="党员", log=ctx.log)
+    progress = Progress(total, label="党员", log=ctx.log)
     in_transit: list[tuple[int, int]] = []  # (member id, organization id)
     for organization, count in zip(all_branches, _counts(all_branches, total), strict=True):
         rng = branch_rng(organization)
         made_here = 0
-        for story in stories_for(organization, count, generator=generator, rng=rng, today=today):
+        for story in stories_for(organization, count, generator=generator, rng=rng, today=today,
+                                 rates=CITY_RATES):
             person = story.person
-            if rng.random() < 0.002 and person.employment != "retired":  # MEM-01: past probation
+            if person.full_member_on is None and bulk.add_years(person.joined_on, 1) <= today:
+                person.full_member_on = bulk.add_years(person.joined_on, 1)  # voted on time: no MEM-01 case
+            if rng.random() < 0.0002 and person.employment != "retired":  # MEM-01: past probation
                 joined = today - rng.randint(380, 800) * DAY
                 if bulk.add_years(person.birth_date, 18) < joined:
                     person.joined_on, person.full_member_on = joined, None
@@ -393,7 +445,8 @@ def build_in_bulk(ctx: DemoContext, *, total: int) -> None:
     _bulk_transfers(loader, in_transit, today)
     loader.finish()
     progress.finish()
-    ctx.log("  " + "，".join(f"{model._meta.verbose_name} {n:,}" for model, n in loader.counts.items()))
+    added = "，".join(f"{model._meta.verbose_name} {n:,}" for model, n in loader.counts.items())
+    ctx.log(f"  新增：{added or '无（均已存在）'}")
 
 
 def _bulk_member(loader, organization, story: Story, digest: str, codes, now, residence_id) -> Member:
@@ -430,7 +483,7 @@ def _bulk_history(loader, member: Member, story: Story, today, now) -> None:
 def _bulk_floating_in(loader, organization, rng, today, generator) -> None:
     person = generator.person(rng, district_code=rng.choice(bulk.ELSEWHERE), kind="community")
     started = today - rng.randint(30, 700) * DAY
-    contact = started if rng.random() < 0.3 else max(started, today - rng.randint(0, 90) * DAY)
+    contact = started if rng.random() < 0.03 else max(started, today - rng.randint(0, 90) * DAY)
     loader.add(FloatingRecord(
         pk=loader.next_id(FloatingRecord), direction=FloatingDirection.INFLOW, host_organization_id=organization.pk,
         outside_name=person.name, outside_organization=f"中共{rng.choice(bulk.PROVINCES)}某公司支部委员会",
@@ -440,7 +493,7 @@ def _bulk_floating_in(loader, organization, rng, today, generator) -> None:
 
 
 def _bulk_transfers(loader, in_transit: list[tuple[int, int]], today) -> None:
-    """About 1% of employed members have a letter out to another branch; one in five of those
+    """About 1% of employed members have a letter out to another branch; one in twenty of those
     letters has expired unreceived (MEM-06)."""
     rng = random.Random("dangjian-transfers")  # noqa: S311
     organizations = sorted({organization for _member, organization in in_transit})
@@ -450,7 +503,7 @@ def _bulk_transfers(loader, in_transit: list[tuple[int, int]], today) -> None:
         target = rng.choice(organizations)
         if target == organization_id:
             continue
-        expired = rng.random() < 0.2
+        expired = rng.random() < 0.05
         issued = today - (rng.randint(100, 400) if expired else rng.randint(1, 80)) * DAY
         loader.add(Transfer(
             pk=loader.next_id(Transfer), member_id=member_id, from_organization_id=organization_id,

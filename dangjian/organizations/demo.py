@@ -10,6 +10,7 @@ from stdnum.cn import uscc
 
 from dangjian.core.demo import DemoContext, demo_builder
 from dangjian.core.models import Code, CodeTable
+from dangjian.core.progress import Progress
 from dangjian.organizations import services
 from dangjian.organizations.models import (
     Area,
@@ -69,7 +70,7 @@ def _organization(ctx, *, parent, name, kind, area, unit=None, founded_years_ago
     )
 
 
-def _street_names(district_code: str, count: int) -> list[str]:
+def street_names(district_code: str, count: int) -> list[str]:
     names = list(STREETS.get(district_code, []))
     words = iter(PLACE_WORDS * 3)
     while len(names) < count:
@@ -79,7 +80,7 @@ def _street_names(district_code: str, count: int) -> list[str]:
     return names[:count]
 
 
-def _community_names(street_name: str, count: int, rng) -> list[str]:
+def community_names(street_name: str, count: int, rng) -> list[str]:
     names = list(COMMUNITIES.get(street_name, []))
     while len(names) < count:
         candidate = f"{rng.choice(PLACE_WORDS)}{rng.choice(['里', '苑', '村', '园', '路', '桥'])}社区"
@@ -90,6 +91,28 @@ def _community_names(street_name: str, count: int, rng) -> list[str]:
 
 @demo_builder(order=10)
 def build_areas_and_organizations(ctx: DemoContext) -> None:
+    if ctx.size.bulk:
+        build_in_bulk(ctx)
+    else:
+        build_through_services(ctx)
+
+
+def build_in_bulk(ctx: DemoContext) -> None:
+    # Imported here: demo_city reuses this module's names and codes.
+    from dangjian.organizations import demo_city
+
+    size = ctx.size
+    existing_names = dict(Area.objects.values_list("code", "name"))
+    communities = size.districts * size.streets_per_district * size.communities_per_street
+    progress = Progress(communities, label="社区规划", log=ctx.log)
+    plan = demo_city.plan_city(size, ctx.rng, today=timezone.localdate(), existing_names=existing_names,
+                               progress=progress)
+    progress.finish()
+    demo_city.write_plan(plan, log=ctx.log)
+    ctx.made.update(city=Area.objects.get(code="320100"))
+
+
+def build_through_services(ctx: DemoContext) -> None:
     size, rng = ctx.size, ctx.rng
     city = _area(ctx, parent=None, name="南京市", code="320100")
     city_committee = _organization(ctx, parent=None, name="中共南京市委员会", kind=OrganizationKind.COMMITTEE,
@@ -104,7 +127,7 @@ def build_areas_and_organizations(ctx: DemoContext) -> None:
         ctx.made["districts"].append(district)
         district_committee = _organization(ctx, parent=city_committee, name=f"中共南京市{district_name}委员会",
                                            kind=OrganizationKind.COMMITTEE, area=district, founded_years_ago=60)
-        for street_index, street_name in enumerate(_street_names(district_code, size.streets_per_district), start=1):
+        for street_index, street_name in enumerate(street_names(district_code, size.streets_per_district), start=1):
             street = _area(ctx, parent=district, name=street_name,
                            code=f"{district_code}{street_index + 1:03d}000")
             ctx.made["streets"].append(street)
@@ -112,8 +135,8 @@ def build_areas_and_organizations(ctx: DemoContext) -> None:
                 ctx, parent=district_committee, name=f"中共{street_name}工作委员会",
                 kind=OrganizationKind.WORKING_COMMITTEE, area=street, founded_years_ago=25,
             )
-            community_names = _community_names(street_name, size.communities_per_street, rng)
-            for community_index, community_name in enumerate(community_names, start=1):
+            names = community_names(street_name, size.communities_per_street, rng)
+            for community_index, community_name in enumerate(names, start=1):
                 community = _area(ctx, parent=street, name=community_name,
                                   code=f"{street.code[:9]}{community_index:03d}")
                 ctx.made["communities"].append(community)

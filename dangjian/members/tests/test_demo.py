@@ -118,3 +118,18 @@ def test_bulk_path_derives_what_the_services_derive_and_is_idempotent(city, supe
     # a member added afterwards gets a fresh id after the explicit ones (the sequences moved on)
     added = factories.member(actor=superuser, organization=city.org(city.dahanggong), name="新来的")
     assert added.pk > max(Member.objects.exclude(pk=added.pk).values_list("pk", flat=True))
+
+
+def test_the_big_cities_keep_branches_under_the_org03_limit_but_a_few(settings):
+    from types import SimpleNamespace
+
+    limit = settings.DANGJIAN_RULES["BRANCH_MAX_MEMBERS"]
+    area = SimpleNamespace(code="320102002001")
+    branches = [SimpleNamespace(area=area, name=f"第{i}党支部", unit_id=i if i % 2 else None) for i in range(2400)]
+    counts = demo._counts(branches, 2400 * 42)
+    assert sum(counts) == 2400 * 42
+    oversized = [count for count in counts if count > limit]
+    assert 5 <= len(oversized) <= 40  # about one branch in 120
+    assert min(counts) >= 10
+    # community branches are fuller than unit branches
+    assert sum(counts[0::2]) > sum(counts[1::2])
