@@ -232,9 +232,9 @@ def _current_values(member: Member) -> dict:
 
 def residence_choices(member: Member):
     """The communities a member may name as where they live: those of the member's district."""
-    district = member.organization.area
-    while district.level not in (AreaLevel.DISTRICT, AreaLevel.CITY) and district.depth > 1:
-        district = district.get_parent()
+    area = member.organization.area
+    ancestors = [area.path[:end] for end in range(Area.steplen, len(area.path) + 1, Area.steplen)]
+    district = Area.objects.filter(path__in=ancestors, level=AreaLevel.DISTRICT).first() or area
     return Area.objects.filter(level=AreaLevel.COMMUNITY, path__startswith=district.path).order_by("path")
 
 
