@@ -199,8 +199,11 @@ DANGJIAN_RULES = {
     "CARE_VISIT_MONTHS": {"retired": 6, "laid_off": 6, "difficulty": 3, "floating": 3},
 }
 
-# The member portal (/m/ and /api/v1/portal/). Attempts are counted in Django's cache: a
-# deployment with several app servers must configure a shared cache (docs/deploy.md).
+# Local memory by default; several app servers need a shared cache, e.g. CACHE_URL=dbcache://django_cache
+# (then ``manage.py createcachetable``) or redis://… (docs/deploy.md).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# The member portal (/m/ and /api/v1/portal/). Failed attempts are counted in the cache above.
 PORTAL = {
     "ACTIVATION_CODE_VALID_DAYS": env.int("PORTAL_ACTIVATION_CODE_VALID_DAYS", default=30),
     # Failed activations or sign-ins allowed per phone number and per address in the window.
