@@ -26,6 +26,10 @@ def member_account_of(user):
 
 
 def is_member_account(user) -> bool:
+    """A portal-only user. Staff (back-office users, who may also be members) are answered
+    without a query, so the back-office API pays nothing for the check."""
+    if user is None or getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return False
     return member_account_of(user) is not None
 
 

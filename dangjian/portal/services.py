@@ -152,7 +152,7 @@ def _activate(code: ActivationCode, *, phone: str, password: str, request) -> Me
     member = code.member
     account = MemberAccount.objects.select_related("user").filter(member=member).first()
     if account is None:
-        user = User(username=f"m{member.pk}", display_name=member.name, phone=phone, is_staff=False)
+        user = User(username=f"portal-{member.pk}", display_name=member.name, phone=phone, is_staff=False)
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()

@@ -168,5 +168,12 @@ def test_floating_member_reports_from_the_phone(page, live_server, city, superus
     assert liu.floating_records.get().place == "东莞"
     page.goto(f"{live_server.url}/m/floating/")
     _accessible(page, "floating")
+    # 200% zoom on this phone is a 195-pixel-wide CSS viewport: the page reflows, nothing scrolls sideways
+    page.set_viewport_size({"width": PHONE["width"] // 2, "height": PHONE["height"] // 2})
+    for path in ("/m/", "/m/notices/", "/m/correction/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"), path
+    screenshot(page, "portal-home-zoom-200")
+    page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/m/password/")
     _accessible(page, "password")

@@ -102,3 +102,11 @@ def test_a_notice_to_a_scope_not_held_is_refused_in_the_admin(outsider, communit
         "title": "越界通知", "body": "……", "organization": outsider.organization_id, "audience": ""})
     assert response.status_code == 200
     assert not Notice.objects.exists()
+
+
+def test_the_account_list_costs_the_same_for_more_accounts(wang_account, li_account, community_admin,
+                                                           django_assert_max_num_queries):
+    client = _client(community_admin)
+    with django_assert_max_num_queries(14):
+        html = client.get("/admin/portal/memberaccount/").content.decode()
+    assert "王建国" in html and "李晓梅" in html and "139****5678" in html

@@ -82,7 +82,7 @@ def test_a_wrong_code_or_phone_reads_the_same_and_writes_nothing(wang, li, commu
     with pytest.raises(ValidationError) as refused:
         services.account_activate(phone=phone, code=code, password=PORTAL_PASSWORD)
     assert refused.value.messages == [services.ACTIVATION_REFUSED]
-    assert not MemberAccount.objects.exists() and not User.objects.filter(username__startswith="m").exists()
+    assert not MemberAccount.objects.exists() and not User.objects.filter(username__startswith="portal-").exists()
     assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, detail__event="activate").exists()
 
 
