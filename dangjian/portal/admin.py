@@ -58,7 +58,8 @@ class IssueForm(forms.Form):
 
     def members(self, actor):
         data = self.cleaned_data
-        members = member_selectors.member_list_for(actor)
+        # can_write decides from the organization and its area: fetched with the page, no query per member
+        members = member_selectors.member_list_for(actor).select_related("organization__area")
         if data.get("member"):
             return members.filter(pk=data["member"])
         members = member_selectors.member_search(members, data.get("q") or "")

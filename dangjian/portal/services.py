@@ -50,6 +50,16 @@ def _new_code() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
 
 
+def _unused_codes(count: int) -> list[str]:
+    """``count`` distinct codes whose digests are not stored yet (digests are unique), in a few queries."""
+    codes: dict[str, str] = {}
+    while len(codes) < count:
+        fresh = {ActivationCode.digest(code): code for code in (_new_code() for _ in range(count - len(codes)))}
+        taken = set(ActivationCode.objects.filter(code_digest__in=list(fresh)).values_list("code_digest", flat=True))
+        codes.update({digest: code for digest, code in fresh.items() if digest not in taken})
+    return list(codes.values())[:count]
+
+
 @transaction.atomic
 def activation_codes_issue(*, actor, members: Iterable[Member], request=None, **filters) -> dict:
     """Issue a one-time code to each member the actor may write; a member's earlier open codes stop
@@ -70,23 +80,20 @@ def activation_codes_issue(*, actor, members: Iterable[Member], request=None, **
         if member.standing != Standing.ACTIVE:
             raise ValidationError(f"{member.name}已不在册，不能签发激活码。")
     ready = [member for member in members if _PHONE.match(normalize_phone(member.phone))]
-    skipped = [member for member in members if member not in ready]
+    ready_pks = {member.pk for member in ready}
+    skipped = [member for member in members if member.pk not in ready_pks]
     if not ready:
         raise ValidationError("所选党员都没有登记手机号码，无法激活。请先在党员名册中补全手机号码。")
     now = timezone.now()
     ActivationCode.objects.filter(member__in=ready, used_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now)
     expires_at = now + datetime.timedelta(days=settings.PORTAL["ACTIVATION_CODE_VALID_DAYS"])
-    issued, rows = [], []
-    for member in ready:
-        code = _new_code()
-        while ActivationCode.objects.filter(code_digest=ActivationCode.digest(code)).exists():
-            code = _new_code()  # a digest is unique: try another code on the rare collision
-        rows.append(ActivationCode(member=member, code_digest=ActivationCode.digest(code), issued_at=now,
-                                   expires_at=expires_at,
-                                   issued_by=actor if getattr(actor, "is_authenticated", False) else None))
-        issued.append((member, code))
-    ActivationCode.objects.bulk_create(rows)
+    codes = _unused_codes(len(ready))
+    issued = list(zip(ready, codes, strict=True))
+    ActivationCode.objects.bulk_create([
+        ActivationCode(member=member, code_digest=ActivationCode.digest(code), issued_at=now, expires_at=expires_at,
+                       issued_by=actor if getattr(actor, "is_authenticated", False) else None)
+        for member, code in issued])
     audit.record_activation_codes_issued(actor=actor, member_ids=[member.pk for member in ready],
                                          request=request, skipped=len(skipped),
                                          filters={key: str(value) for key, value in filters.items()})

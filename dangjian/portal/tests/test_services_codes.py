@@ -165,3 +165,17 @@ def test_a_member_who_left_the_roll_cannot_sign_in(wang_account, wang, superuser
     member_services.member_close(actor=superuser, member=wang, standing="deceased", left_on=datetime.date.today())
     with pytest.raises(ValidationError):
         services.authenticate_member(phone=wang.phone, password=PORTAL_PASSWORD)
+
+
+def test_issuing_for_a_branch_costs_a_fixed_number_of_queries(branch, superuser, community_admin,
+                                                              django_assert_max_num_queries):
+    from dangjian.members.selectors import member_list_for
+    from dangjian.members.tests.factories import member
+
+    for serial in range(12):
+        member(actor=superuser, organization=branch, name=f"党员{serial}", phone=f"135000000{serial:02d}",
+               birth=datetime.date(1970, 1, 1 + serial))
+    members = list(member_list_for(community_admin).select_related("organization__area"))
+    with django_assert_max_num_queries(6):
+        result = services.activation_codes_issue(actor=community_admin, members=members)
+    assert len(result["issued"]) == 12 and len({code for _m, code in result["issued"]}) == 12
