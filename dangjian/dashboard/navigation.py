@@ -66,6 +66,8 @@ def sidebar_navigation(request):
                  "link": reverse_lazy("admin:portal_memberaccount_changelist"), "permission": _has_role},
                 {"title": _("签发激活码"), "icon": "password", "link": reverse_lazy("admin:portal_memberaccount_issue"),
                  "permission": _may_write},
+                {"title": _("激活码发放记录"), "icon": "receipt_long",
+                 "link": reverse_lazy("admin:portal_activationcode_changelist"), "permission": _has_role},
             ],
         },
         {

@@ -17,7 +17,7 @@ from dangjian.members.models import Employment, ImportBatch, MemberStatus
 from dangjian.notices.models import Audience
 from dangjian.organizations.models import PartyOrganization
 from dangjian.portal import selectors, services, slips
-from dangjian.portal.models import CorrectionRequest, MemberAccount
+from dangjian.portal.models import ActivationCode, CorrectionRequest, MemberAccount
 
 PREVIEW_ROWS = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -151,6 +151,31 @@ class MemberAccountAdmin(_ReadOnly, ScopedAdmin):
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = "attachment; filename*=UTF-8''portal-codes.xlsx"
         return response
+
+
+@admin.register(ActivationCode)
+class ActivationCodeAdmin(_ReadOnly, ScopedAdmin):
+    """Which codes are out, used, void or expired (the codes themselves are never shown again)."""
+
+    list_display = ["member", "organization_display", "issued_at", "expires_at", "state_display", "issued_by"]
+    search_fields = ["member__name", "member__name_pinyin"]
+    fields = ["member", "issued_at", "expires_at", "used_at", "revoked_at", "issued_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return selectors.code_list_for(request.user)
+
+    @display(description="所在党组织")
+    def organization_display(self, obj):
+        return obj.member.organization.name
+
+    @display(description="状态")
+    def state_display(self, obj):
+        if obj.used_at:
+            return "已使用"
+        if obj.revoked_at:
+            return "已作废"
+        return "未使用" if obj.is_usable else "已过期"
 
 
 # ---------------------------------------------------------------- correction requests

@@ -245,6 +245,4 @@ def floating_report(request: HttpRequest, data: FloatingReportIn):
     member = member_of(request.auth)
     member = services.floating_report(actor=request.auth, member=member, place=data.place, contact=data.contact,
                                       request=request)
-    member = member_of(request.auth) if member is None else member
-    member.refresh_from_db()
     return profile_of(member, today=timezone.localdate())

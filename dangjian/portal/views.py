@@ -8,7 +8,7 @@ Chinese ValidationError back on the form. Readable without JavaScript.
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -110,7 +110,7 @@ def password_change(request):
         except ValidationError as error:
             _put_errors_on(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # keeps the session valid
+            update_session_auth_hash(request, user)  # the new password would otherwise end this session
             messages.success(request, "密码已修改。")
             return redirect("portal:home")
     return _page(request, "portal/form.html", form=form, title="修改密码", submit="确认修改")

@@ -110,3 +110,13 @@ def test_the_account_list_costs_the_same_for_more_accounts(wang_account, li_acco
     with django_assert_max_num_queries(14):
         html = client.get("/admin/portal/memberaccount/").content.decode()
     assert "王建国" in html and "李晓梅" in html and "139****5678" in html
+
+
+def test_the_code_list_shows_states_never_codes(wang_account, li, community_admin, django_assert_max_num_queries):
+    from dangjian.portal.tests.factories import issue_code
+
+    code = issue_code(actor=community_admin, member=li)
+    client = _client(community_admin)
+    with django_assert_max_num_queries(14):
+        html = client.get("/admin/portal/activationcode/").content.decode()
+    assert "已使用" in html and "未使用" in html and code not in html
