@@ -108,7 +108,7 @@ def _refuse(kind: str, phone: str, request, message: str) -> None:
 
 def _check_not_blocked(kind: str, phone: str, request) -> None:
     if throttle.is_blocked(kind, phone, request):
-        # Audited outside the caller's transaction would be nicer; the entry is the only write.
+        # The refusal is audited; nothing else is written.
         audit.record_portal_refused(what=f"{kind}_blocked", phone=phone, request=request)
         raise ValidationError(TOO_MANY_ATTEMPTS)
 
@@ -170,6 +170,9 @@ def _activate(code: ActivationCode, *, phone: str, password: str, request) -> Me
         user.is_active = True
         user.set_password(password)
         user.save(update_fields=["phone", "is_active", "password"])
+        # A reset ends every earlier sign-in: sessions by the new password hash, tokens here.
+        for token in user.api_tokens.filter(revoked_at__isnull=True):
+            token_revoke(actor=user, token=token, request=request)
     audit.record_portal_activated(user=user, member=member, request=request)
     return account
 

@@ -137,3 +137,13 @@ def test_the_openapi_document_describes_the_portal(superuser):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/portal/activate", "/api/v1/portal/login", "/api/v1/portal/notices",
             "/api/v1/portal/corrections", "/api/v1/portal/floating/report", "/api/v1/portal/cards"} <= set(paths)
+
+
+def test_a_password_reset_ends_earlier_tokens(wang_auth, wang, community_admin):
+    code = issue_code(actor=community_admin, member=wang)
+    client = Client()
+    response = client.post(f"{API}/activate", {"phone": wang.phone, "code": code, "password": "brand-new-pass-2026"},
+                           content_type="application/json")
+    assert response.status_code == 201
+    assert client.get(f"{API}/me", **wang_auth).status_code == 401
+    assert client.get(f"{API}/me", HTTP_AUTHORIZATION=f"Bearer {response.json()['token']}").status_code == 200
