@@ -26,6 +26,8 @@ from dangjian.accounts.services import token_authenticate
 from dangjian.members.api import floating_router, transfers_router
 from dangjian.members.api import router as members_router
 from dangjian.organizations.api import router as organizations_router
+from dangjian.portal.access import is_member_account
+from dangjian.portal.api import router as portal_router
 
 NOT_AUTHENTICATED = "未登录或登录已过期：请先登录，或在请求头中提供有效的接口令牌（Authorization: Bearer …）。"
 TOKEN_REJECTED = "接口令牌无效、已过期或已被吊销，请联系市级管理员重新签发。"
@@ -37,6 +39,9 @@ INVALID_REQUEST = "请求参数格式不正确，请对照接口文档检查后�
 
 DESCRIPTION = """\
 社区党建工作平台的数据接口：区域（市、区、街道、社区、网格）、党组织、驻区单位、党员名册及其组织关系转接、流动党员、走访慰问，以及接口令牌。
+
+**党员门户**（`/portal/…`）：党员用手机号码和激活码激活账号、用手机号码和密码登录，取得令牌后放在 \
+`Authorization: Bearer <令牌>` 请求头中调用；党员令牌只能访问本人的信息，不能访问其他接口。
 
 **身份认证**：已登录后台的浏览器会话可直接调用（修改类请求须在 `X-CSRFToken` 请求头中携带 CSRF 令牌）；\
 系统对接请使用市级管理员签发的接口令牌，放在 `Authorization: Bearer <令牌>` 请求头中。
@@ -57,7 +62,8 @@ class BearerTokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str):
         user = token_authenticate(token)
-        if user is None:
+        if user is None or is_member_account(user):
+            # A member's portal token opens /portal/ only, never the back office.
             # Explicit credentials that fail are refused outright, not retried as a session.
             raise TokenRejected()
         # Services record the actor; django-simple-history reads the user from the request.
@@ -74,7 +80,7 @@ class SessionCsrfAuth(SessionAuth):
 
     def __call__(self, request: HttpRequest):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or is_member_account(user):
             return None
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise HttpError(403, CSRF_FAILED)
@@ -104,7 +110,8 @@ api = NinjaAPI(
 
 @api.exception_handler(AuthenticationError)
 def on_not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    message = TOKEN_REJECTED if isinstance(exc, TokenRejected) else NOT_AUTHENTICATED
+    message = getattr(exc, "chinese_message", None) or (
+        TOKEN_REJECTED if isinstance(exc, TokenRejected) else NOT_AUTHENTICATED)
     response = api.create_response(request, {"detail": message}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="dangjian"'
     return response
@@ -153,3 +160,4 @@ api.add_router("/tokens", accounts_router)
 api.add_router("/members", members_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("/floating", floating_router)
+api.add_router("/portal", portal_router)

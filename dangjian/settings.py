@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.members",
     "dangjian.dashboard",
+    "dangjian.notices",
+    "dangjian.portal",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +197,23 @@ DANGJIAN_RULES = {
     "HONOUR_STANDING_YEARS": 50,
     # MEM-08 (local practice, configurable): months between care visits per group.
     "CARE_VISIT_MONTHS": {"retired": 6, "laid_off": 6, "difficulty": 3, "floating": 3},
+}
+
+# Local memory by default; several app servers need a shared cache, e.g. CACHE_URL=dbcache://django_cache
+# (then ``manage.py createcachetable``) or redis://… (docs/deploy.md).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# The member portal (/m/ and /api/v1/portal/). Failed attempts are counted in the cache above.
+PORTAL = {
+    "ACTIVATION_CODE_VALID_DAYS": env.int("PORTAL_ACTIVATION_CODE_VALID_DAYS", default=30),
+    # Failed activations or sign-ins allowed per phone number and per address in the window.
+    "ATTEMPTS_PER_PHONE": env.int("PORTAL_ATTEMPTS_PER_PHONE", default=5),
+    "ATTEMPTS_PER_IP": env.int("PORTAL_ATTEMPTS_PER_IP", default=30),
+    "ATTEMPT_WINDOW_SECONDS": env.int("PORTAL_ATTEMPT_WINDOW_SECONDS", default=15 * 60),
+    # Codes issued at once (a whole import batch is usually a few hundred members).
+    "MAX_CODES_PER_ISSUE": 2000,
+    # Bearer tokens the mini-program receives at sign-in.
+    "TOKEN_VALID_DAYS": env.int("PORTAL_TOKEN_VALID_DAYS", default=30),
 }
 
 UNFOLD = {

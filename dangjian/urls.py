@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("dashboard/", include("dangjian.dashboard.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("m/", include("dangjian.portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -85,3 +85,20 @@ def record_reveal(*, actor, obj, field: str, purpose: str = "", request=None) ->
 
 def record_import(*, actor, obj, rows: int, request=None, **detail) -> AuditEntry:
     return _record(action=AuditAction.IMPORT, actor=actor, request=request, obj=obj, rows=rows, **detail)
+
+
+def record_activation_codes_issued(*, actor, member_ids: list[int], request=None, **detail) -> AuditEntry:
+    """Portal activation codes issued (a new code also resets a member's portal password)."""
+    return _record(action=AuditAction.CREATE, actor=actor, request=request, event="activation_codes_issued",
+                   count=len(member_ids), member_ids=member_ids[:2000], **detail)
+
+
+def record_portal_activated(*, user, member, request=None) -> AuditEntry:
+    """A member activated their portal account (or set a new password with a new code)."""
+    return _record(action=AuditAction.UPDATE, actor=user, request=request, obj=member, event="portal_activated")
+
+
+def record_portal_refused(*, what: str, phone: str, request=None) -> AuditEntry:
+    """A refused portal activation or sign-in (a wrong code or password, or too many attempts)."""
+    return _record(action=AuditAction.LOGIN_FAILED, actor_label=f"portal:{phone[:20]}", request=request,
+                   event=what)

@@ -56,6 +56,21 @@ def sidebar_navigation(request):
             ],
         },
         {
+            "title": _("党员门户"),
+            "items": [
+                {"title": _("通知公告"), "icon": "campaign", "link": reverse_lazy("admin:notices_notice_changelist"),
+                 "permission": _has_role},
+                {"title": _("信息更正申请"), "icon": "fact_check",
+                 "link": reverse_lazy("admin:portal_correctionrequest_changelist"), "permission": _has_role},
+                {"title": _("门户账号"), "icon": "smartphone",
+                 "link": reverse_lazy("admin:portal_memberaccount_changelist"), "permission": _has_role},
+                {"title": _("签发激活码"), "icon": "password", "link": reverse_lazy("admin:portal_memberaccount_issue"),
+                 "permission": _may_write},
+                {"title": _("激活码发放记录"), "icon": "receipt_long",
+                 "link": reverse_lazy("admin:portal_activationcode_changelist"), "permission": _has_role},
+            ],
+        },
+        {
             "title": _("账号与安全"),
             "items": [
                 {"title": _("用户"), "icon": "person", "link": reverse_lazy("admin:accounts_user_changelist"),

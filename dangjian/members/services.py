@@ -509,6 +509,12 @@ def floating_record_contact(*, actor, record: FloatingRecord, contacted_on: date
     """
     record = FloatingRecord.objects.select_for_update(of=("self",)).select_related("member").get(pk=record.pk)
     _require_write(actor, record, "您没有权限办理该流动党员登记。")
+    return _record_floating_contact(actor=actor, record=record, contacted_on=contacted_on, contact=contact,
+                                    place=place, request=request)
+
+
+def _record_floating_contact(*, actor, record: FloatingRecord, contacted_on: datetime.date, contact: str,
+                             place: str, request) -> FloatingRecord:
     _not_future(contacted_on, "contacted_on", "联系日期")
     record.last_contact_on = max(contacted_on, record.last_contact_on or contacted_on)
     if contact:
@@ -540,6 +546,10 @@ def member_mark_lost_contact(*, actor, member: Member, since: datetime.date, req
 @transaction.atomic
 def member_restore_contact(*, actor, member: Member, restored_on: datetime.date, request=None) -> Member:
     member = _active_member(actor, member)
+    return _restore_contact(actor=actor, member=member, restored_on=restored_on, request=request)
+
+
+def _restore_contact(*, actor, member: Member, restored_on: datetime.date, request) -> Member:
     if not member.lost_contact_since:
         raise ValidationError("该党员未登记为失联。")
     _not_future(restored_on, "restored_on", "恢复联系日期")
@@ -550,6 +560,39 @@ def member_restore_contact(*, actor, member: Member, restored_on: datetime.date,
     member.save(update_fields=["lost_contact_since"])
     audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=member, request=request,
                         changes={"lost_contact_since": [str(old), ""]}, restored_on=str(restored_on))
+    return member
+
+
+@transaction.atomic
+def member_report_well(*, actor, member: Member, reported_on: datetime.date, place: str = "", contact: str = "",
+                       request=None) -> Member:
+    """The member themself reports "I'm well, I'm in <place>, reach me at <contact>" (the portal).
+
+    The lightest way to keep contact (issue 4): it records contact on the member's open outflow
+    record exactly as ``floating_record_contact`` does, and ends a lost-contact finding as
+    ``member_restore_contact`` does (MEM-03, MEM-04). ``actor`` is the member's own portal
+    account, which holds no role: the portal service (portal.services.floating_report) has
+    checked that the account belongs to ``member``, so no scope is checked here.
+    """
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
+    if member.standing != Standing.ACTIVE:
+        raise ValidationError("该党员已不在册。")
+    record = (FloatingRecord.objects.select_for_update(of=("self",)).select_related("member")
+              .filter(member=member, direction=FloatingDirection.OUTFLOW, ended_on__isnull=True).first())
+    if record is None and not member.lost_contact_since:
+        raise ValidationError("您目前没有流动党员登记，无需报平安；联系方式有变化请提交信息更正申请。")
+    if not (place or "").strip():
+        raise ValidationError({"place": "请填写您现在所在的城市。"})
+    if not (contact or "").strip():
+        raise ValidationError({"contact": "请填写联系方式，方便党组织联系您。"})
+    if record is not None:
+        # Ends a lost-contact finding too (see floating_record_contact).
+        _record_floating_contact(actor=actor, record=record, contacted_on=reported_on, contact=contact,
+                                 place=place, request=request)
+        member.refresh_from_db()
+    elif member.lost_contact_since:
+        _restore_contact(actor=actor, member=member, restored_on=max(reported_on, member.lost_contact_since),
+                         request=request)
     return member
 
 

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, RoleAssignment, User
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
+from dangjian.notices.models import Notice
 from dangjian.organizations.models import Area, PartyOrganization, Unit
 
 ROLES = ["superuser", "city_admin", "district_admin", "street_admin", "community_admin", "org_admin", "leader"]
@@ -45,6 +46,18 @@ MEMBER_PAGE_ROUTES = {
     **{f"members/import/<int:batch_id>/{step}": ImportBatch
        for step in ("", "mapping/", "commit/", "undo/", "errors.xlsx")},
 }
+# The member portal: pages at /m/ and the API at /api/v1/portal/. Only a member account gets in,
+# and only to its own records: the model whose pk fills the route's id (None: no id). A member
+# asking for another member's object gets 404; every staff role gets 404 (pages) or 401 (API).
+PORTAL_ROUTES = {
+    **dict.fromkeys(("m/", "m/password/", "m/notices/", "m/correction/", "m/floating/",
+                     "api/v1/portal/me", "api/v1/portal/notices", "api/v1/portal/cards", "api/v1/portal/corrections",
+                     "api/v1/portal/floating/report", "api/v1/portal/password", "api/v1/portal/logout")),
+    "m/notices/<int:notice_id>/": Notice,
+    "api/v1/portal/notices/<int:notice_id>": Notice,
+}
+# Signing in and activating: the same for everyone (they read nothing of anyone).
+PORTAL_PUBLIC_ROUTES = {"m/activate/", "m/login/", "m/logout/", "api/v1/portal/activate", "api/v1/portal/login"}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord}
@@ -72,6 +85,10 @@ def _classify(route):
         return "public"
     if clean in MEMBER_PAGE_ROUTES:
         return ("member_page", MEMBER_PAGE_ROUTES[clean])
+    if clean in PORTAL_ROUTES:
+        return ("portal", PORTAL_ROUTES[clean])
+    if clean in PORTAL_PUBLIC_ROUTES:
+        return "public"
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
@@ -354,3 +371,101 @@ def test_organization_admin_reads_but_never_writes_areas_and_units(city, org_adm
     assert scoping.can_see(org_admin, unit) and not scoping.can_write(org_admin, unit)
     assert not scoping.narrow(org_admin, Area.objects.filter(pk=street.pk), write=True).exists()
     assert scoping.can_write(org_admin, PartyOrganization.objects.get(pk=city.org(street).pk))
+
+
+# ----------------------------------------------------------------------------- the member role
+
+
+@pytest.fixture
+def portal_members(everyone, city):
+    """Two member accounts in different districts, each with a notice of their own organization."""
+    from dangjian.members.tests.factories import member
+    from dangjian.notices.services import notice_post
+    from dangjian.portal.tests.factories import activated
+
+    actor = everyone.superuser
+    here = member(actor=actor, organization=city.org(city.dahanggong), name="门户甲", phone="13911110001")
+    there = member(actor=actor, organization=city.org(city.fuzimiao), name="门户乙", phone="13911110002")
+    accounts = {"here": activated(actor=actor, member=here), "there": activated(actor=actor, member=there)}
+    notices = {key: notice_post(actor=actor, title=f"{account.member.name}的通知", body="……",
+                                organization=account.member.organization) for key, account in accounts.items()}
+    return accounts, notices
+
+
+def _portal_token(member) -> str:
+    from dangjian.portal.services import api_token_issue
+
+    return api_token_issue(user=member.portal_account.user)[1]
+
+
+@pytest.mark.django_db
+def test_member_role_reaches_no_back_office_route(portal_members, member_records):
+    """A member account (no role, not staff) gets the sign-in page or 401 everywhere in the back office,
+    with its session and with its portal token."""
+    accounts, _notices = portal_members
+    account = accounts["here"]
+    client = _client(account.user)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {_portal_token(account.member)}"}
+    checked = 0
+    for route in _route_strings():
+        kind = _classify(route)
+        if not isinstance(kind, tuple) and kind != "dashboard":
+            continue
+        if (isinstance(kind, tuple) and kind[0] == "portal") or route.endswith("/jsi18n/"):
+            continue  # the admin's translation catalog is the same for everyone
+        model = kind[1] if isinstance(kind, tuple) else None
+        # Fill an id with the member's own record where the route is about members, else any object's.
+        obj = account.member if model is Member else (model.objects.order_by("pk").first() if model else None)
+        url = _fill(route, obj.pk if obj is not None else 1)
+        response = client.get(url)
+        if route.startswith("api/"):
+            assert response.status_code in (401, 405), (route, response.status_code)
+            token_response = Client().get(url, **bearer)
+            assert token_response.status_code in (401, 405), (route, token_response.status_code)
+        else:
+            assert response.status_code == 302 and "/admin/login/" in response.url, (route, response.status_code)
+        checked += 1
+    assert checked > 50
+
+
+@pytest.mark.django_db
+def test_member_role_sees_only_its_own_records_in_the_portal(portal_members):
+    accounts, notices = portal_members
+    me, other = accounts["here"], accounts["there"]
+    session = _client(me.user)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {_portal_token(me.member)}"}
+    for route in _route_strings():
+        kind = _classify(route)
+        if not (isinstance(kind, tuple) and kind[0] == "portal"):
+            continue
+        is_api = route.startswith("api/")
+        get = (lambda url: Client().get(url, **bearer)) if is_api else session.get
+        if kind[1] is None:
+            response = get(_fill(route, ""))
+            assert response.status_code in (200, 405), (route, response.status_code)
+            assert other.member.name not in response.content.decode(), route
+            continue
+        mine = get(_fill(route, notices["here"].pk))
+        assert mine.status_code == 200, (route, mine.status_code)
+        # changing the id in the URL to another member's notice: 404 that reveals nothing
+        theirs = get(_fill(route, notices["there"].pk))
+        assert theirs.status_code == 404, (route, theirs.status_code)
+        assert notices["there"].title not in theirs.content.decode()
+        if not is_api:
+            assert session.post(_fill(route, notices["there"].pk)).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_roles_get_nothing_from_the_portal(portal_members, everyone, role):
+    """The portal serves member accounts only: a back-office user is refused on every route."""
+    _accounts, notices = portal_members
+    client = _client(getattr(everyone, role))
+    for route in _route_strings():
+        kind = _classify(route)
+        if not (isinstance(kind, tuple) and kind[0] == "portal"):
+            continue
+        response = client.get(_fill(route, notices["here"].pk))
+        expected = (401, 405) if route.startswith("api/") else (404,)
+        assert response.status_code in expected, (role, route, response.status_code)
+        assert "门户甲" not in response.content.decode()

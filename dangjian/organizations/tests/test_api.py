@@ -73,7 +73,9 @@ def test_openapi_document_lists_every_route():
         f"{API}/units", f"{API}/units/{{unit_id}}",
         f"{API}/tokens", f"{API}/tokens/{{token_id}}/revoke",
     } <= set(document["paths"])
-    assert set(document["components"]["securitySchemes"]) == {"BearerTokenAuth", "SessionCsrfAuth"}
+    # the back office's two, and the member portal's (a member's token or portal session)
+    assert set(document["components"]["securitySchemes"]) == {"BearerTokenAuth", "SessionCsrfAuth",
+                                                                "PortalBearerAuth", "PortalSessionAuth"}
 
 
 @pytest.mark.django_db
