@@ -15,6 +15,9 @@ from dangjian.concerns.models import OPEN_STATUSES, Concern, ConcernEvent, Conce
 from dangjian.concerns.tracking import normalize_tracking_code
 from dangjian.organizations.models import Area, AreaLevel
 
+# A select longer than this is no help to anyone: the nearest ones are listed first.
+ASSIGNEE_CHOICES_MAX = 300
+
 
 def concern_list_for(actor) -> QuerySet:
     return scoping.narrow(actor, Concern.objects.all()).select_related(
@@ -65,11 +68,15 @@ def concern_by_tracking_code(raw: str) -> Concern | None:
                                           "assigned_member").filter(tracking_code=code).first()
 
 
-def communities_by_street() -> list[tuple[str, list[tuple[int, str]]]]:
-    """Every community grouped under "district street", for the public page's select (two queries)."""
+def communities_by_street(*, writable_by=None) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Communities grouped under "district street", for a select (two queries): every community
+    for the public page, or those ``writable_by`` may take concerns in for the staff form."""
     names = dict(Area.objects.filter(level__in=(AreaLevel.DISTRICT, AreaLevel.STREET)).values_list("path", "name"))
     groups: dict[str, list[tuple[int, str]]] = {}
-    communities = Area.objects.filter(level=AreaLevel.COMMUNITY).order_by("path").values_list("pk", "name", "path")
+    communities = Area.objects.filter(level=AreaLevel.COMMUNITY)
+    if writable_by is not None:
+        communities = scoping.narrow(writable_by, communities, write=True)
+    communities = communities.order_by("path").values_list("pk", "name", "path")
     step = Area.steplen
     for pk, name, path in communities:
         street_path = path[:-step]
@@ -89,3 +96,22 @@ def areas_for_filter(actor) -> QuerySet:
     """Streets and communities in the actor's scope, for the list's area filter."""
     return (scoping.narrow(actor, Area.objects.all())
             .filter(Q(level=AreaLevel.STREET) | Q(level=AreaLevel.COMMUNITY)).order_by("path"))
+
+
+def assignee_choices(actor, concern: Concern) -> dict:
+    """Who the actor may hand ``concern`` to, for the assign form (three queries): the party
+    organizations and units in the actor's scope in the concern's street, and the on-roll
+    members of the organizations in its community."""
+    from dangjian.members.models import Member, Standing
+    from dangjian.organizations.models import PartyOrganization, Unit
+
+    street_path = concern.community.path[: -Area.steplen]
+    organizations = (scoping.narrow(actor, PartyOrganization.objects.filter(is_active=True))
+                     .filter(area__path__startswith=street_path).only("pk", "name").order_by("path"))
+    units = (scoping.narrow(actor, Unit.objects.filter(is_operating=True))
+             .filter(area__path__startswith=street_path).only("pk", "name").order_by("name_pinyin", "pk"))
+    members = (scoping.narrow(actor, Member.objects.filter(standing=Standing.ACTIVE))
+               .filter(organization__area=concern.community).select_related("organization")
+               .only("pk", "name", "organization__name").order_by("name_pinyin", "pk"))
+    return {"organizations": list(organizations[:ASSIGNEE_CHOICES_MAX]), "units": list(units[:ASSIGNEE_CHOICES_MAX]),
+            "members": list(members[:ASSIGNEE_CHOICES_MAX])}
