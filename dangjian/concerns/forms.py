@@ -7,6 +7,8 @@ from dangjian.concerns import selectors
 from dangjian.concerns.models import ConcernCategory, ConcernChannel, ConcernStatus, Rating
 
 _TEXT = {"autocomplete": "off"}
+# unfold's own utility classes (its stylesheet has no arbitrary values): a bordered input.
+FILTER_INPUT = "border border-base-200 rounded-default px-2 py-2 bg-white dark:bg-base-900 dark:border-base-700"
 
 
 class ResidentConcernForm(forms.Form):
@@ -94,3 +96,6 @@ class ListFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "全部"), *[(a.pk, ("　" if a.level == "community" else "") + a.name)
                                                       for a in areas]]
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = FILTER_INPUT
