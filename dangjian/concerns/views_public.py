@@ -6,6 +6,8 @@ refused gets exactly the same answer, so the pages reveal nothing about codes th
 not hold. Codes travel in POST bodies, never in URLs (they would land in logs and histories).
 """
 
+import time
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -15,7 +17,10 @@ from dangjian.concerns import rate_limits, selectors, services
 from dangjian.concerns.forms import RateForm, ResidentConcernForm, TrackForm
 from dangjian.concerns.tracking import format_tracking_code
 
-FILED_SESSION_KEY = "concerns_filed_code"
+FILED_SESSION_KEY = "concerns_filed"
+# The code stays on the "filed" page this long (a refresh must not lose it), then it is gone
+# from the browser's session: someone picking up the phone later cannot read it there.
+FILED_SHOWN_SECONDS = 30 * 60
 
 
 def _put_errors_on(form, error: ValidationError) -> None:
@@ -50,7 +55,7 @@ def file_concern(request):
                 _put_errors_on(form, error)
             else:
                 rate_limits.count_attempt(request, rate_limits.FILE)
-                request.session[FILED_SESSION_KEY] = concern.tracking_code
+                request.session[FILED_SESSION_KEY] = {"code": concern.tracking_code, "at": time.time()}
                 return redirect("concerns_public:filed")
     return render(request, "concerns/public/file.html", {"form": form})
 
@@ -58,8 +63,10 @@ def file_concern(request):
 @never_cache
 def filed(request):
     """The tracking code, big and selectable in one tap, with a note to keep it."""
-    code = request.session.get(FILED_SESSION_KEY)
-    if not code:
+    filed_ = request.session.get(FILED_SESSION_KEY) or {}
+    code = filed_.get("code") if isinstance(filed_, dict) else None
+    if not code or time.time() - filed_.get("at", 0) > FILED_SHOWN_SECONDS:
+        request.session.pop(FILED_SESSION_KEY, None)
         return redirect("concerns_public:file")
     return render(request, "concerns/public/filed.html", {"code": format_tracking_code(code), "raw_code": code})
 

@@ -28,7 +28,7 @@ def test_the_list_is_scoped_filtered_and_its_query_count_pinned(city, community_
     filed(community=city.changjianglu, description="长江路社区的诉求")
     client = _client(community_admin)
     client.get("/api/v1/concerns")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         body = client.get("/api/v1/concerns?status=open").json()
     assert body["count"] == 8
     assert all(item["community"]["name"] == "大行宫社区" for item in body["items"])

@@ -2,6 +2,7 @@
 rate-limited, no hint whether a code exists, everything escaped."""
 
 import re
+import time
 
 import pytest
 from django.test import Client
@@ -55,6 +56,15 @@ def test_filing_with_a_bad_phone_shows_the_message_and_writes_nothing(city):
 
 def test_the_filed_page_without_a_filing_goes_back_to_the_form(city):
     assert Client().get("/c/filed/")["Location"] == "/c/"
+
+
+def test_the_code_leaves_the_browser_session_after_half_an_hour(city, monkeypatch):
+    client = Client()
+    _file(client, city)
+    assert client.get("/c/filed/").status_code == 200
+    later = time.time() + 31 * 60
+    monkeypatch.setattr("dangjian.concerns.views_public.time.time", lambda: later)
+    assert client.get("/c/filed/")["Location"] == "/c/"
 
 
 def test_tracking_shows_status_and_only_the_public_timeline(city, community_admin):

@@ -51,7 +51,7 @@ def test_the_list_page_query_count_does_not_grow_with_rows(city, street_admin, s
     assert concern
     client = _client(street_admin)
     client.get("/concerns/")  # warm the session and the sidebar
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):
         response = client.get("/concerns/?status=open")
     assert response.content.decode().count("data-concern=") == 12
 
