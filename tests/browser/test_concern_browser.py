@@ -17,8 +17,19 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
          "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
-def _phone(browser):
-    return browser.new_context(**PHONE).new_page()
+@pytest.fixture
+def phone(browser):
+    """``phone()``: a new phone-sized browser (its own cookies); all closed after the test, so no
+    connection to the live server outlives it."""
+    contexts = []
+
+    def open_phone():
+        contexts.append(browser.new_context(**PHONE))
+        return contexts[-1].new_page()
+
+    yield open_phone
+    for context in contexts:
+        context.close()
 
 
 def _sign_in(page, live_server, user, password):
@@ -31,7 +42,7 @@ def _sign_in(page, live_server, user, password):
     page.wait_for_url(re.compile(r".*/admin/$"))
 
 
-def test_a_concern_from_the_phone_page_to_the_rating(browser, live_server, city, screenshot, test_password):
+def test_a_concern_from_the_phone_page_to_the_rating(phone, live_server, city, screenshot, test_password):
     community = city.areas["320102003001"]  # 华侨路社区 (新街口街道)
     organization = city.org(community)  # 华侨路社区党委
     worker = user_with_role(role=Role.AREA_ADMIN, area=community, username="huaqiaolu", display_name="华侨路社区工作人员")
@@ -39,7 +50,7 @@ def test_a_concern_from_the_phone_page_to_the_rating(browser, live_server, city,
                                display_name="华侨路社区党委管理员")
 
     # given a resident on a phone, not signed in
-    resident = _phone(browser)
+    resident = phone()
     resident.goto(f"{live_server.url}/c/")
     expect(resident.get_by_role("heading", name="反映问题")).to_be_visible()
     # when they choose a category, their community, describe the problem and submit
@@ -59,7 +70,7 @@ def test_a_concern_from_the_phone_page_to_the_rating(browser, live_server, city,
     screenshot(resident, "concern-phone-code")
 
     # when the community worker signs in on their phone and assigns it to the community's party committee
-    staff = _phone(browser)
+    staff = phone()
     _sign_in(staff, live_server, worker, test_password)
     staff.goto(f"{live_server.url}/concerns/?unassigned=on")
     listing = staff.get_by_test_id("concern-list")
@@ -76,7 +87,7 @@ def test_a_concern_from_the_phone_page_to_the_rating(browser, live_server, city,
     expect(staff.get_by_test_id("status")).to_contain_text("已交办")
 
     # and the organization's administrator notes progress and resolves it with a reply
-    handler = _phone(browser)
+    handler = phone()
     _sign_in(handler, live_server, secretary, test_password)
     handler.goto(f"{live_server.url}/concerns/")
     handler.get_by_test_id("concern-list").get_by_role("link", name=re.compile("第.*号")).first.click()
