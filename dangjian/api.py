@@ -23,6 +23,8 @@ from ninja.utils import check_csrf
 
 from dangjian.accounts.api import router as accounts_router
 from dangjian.accounts.services import token_authenticate
+from dangjian.concerns.api import public_router as concerns_public_router
+from dangjian.concerns.api import router as concerns_router
 from dangjian.members.api import floating_router, transfers_router
 from dangjian.members.api import router as members_router
 from dangjian.organizations.api import router as organizations_router
@@ -38,7 +40,10 @@ INVALID_DATA = "提交的数据有误，请检查后重试。"
 INVALID_REQUEST = "请求参数格式不正确，请对照接口文档检查后重试。"
 
 DESCRIPTION = """\
-社区党建工作平台的数据接口：区域（市、区、街道、社区、网格）、党组织、驻区单位、党员名册及其组织关系转接、流动党员、走访慰问，以及接口令牌。
+社区党建工作平台的数据接口：区域（市、区、街道、社区、网格）、党组织、驻区单位、党员名册及其组织关系转接、流动党员、走访慰问、群众诉求，以及接口令牌。
+
+**居民接口**：`/public/concerns` 下的反映问题、查询进度和评价无需登录，按来源地址限制频率（超出时答复 429）；\
+查询码有误或不存在时一律答复 404，不提示查询码是否存在。
 
 **党员门户**（`/portal/…`）：党员用手机号码和激活码激活账号、用手机号码和密码登录，取得令牌后放在 \
 `Authorization: Bearer <令牌>` 请求头中调用；党员令牌只能访问本人的信息，不能访问其他接口。
@@ -161,3 +166,6 @@ api.add_router("/members", members_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("/floating", floating_router)
 api.add_router("/portal", portal_router)
+api.add_router("/concerns", concerns_router)
+# No authentication: residents file, follow and rate their concerns (rate-limited per address).
+api.add_router("/public/concerns", concerns_public_router)

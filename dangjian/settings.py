@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dangjian.organizations",
     "dangjian.accounts",
     "dangjian.members",
+    "dangjian.concerns",
     "dangjian.dashboard",
     "dangjian.notices",
     "dangjian.portal",
@@ -197,6 +198,21 @@ DANGJIAN_RULES = {
     "HONOUR_STANDING_YEARS": 50,
     # MEM-08 (local practice, configurable): months between care visits per group.
     "CARE_VISIT_MONTHS": {"retired": 6, "laid_off": 6, "difficulty": 3, "floating": 3},
+    # CON-01 (local practice, configurable; RULES.md sets no national figure): days to resolve a
+    # residents' concern, by category, counted from intake (and again from a reopening).
+    "CONCERN_DEADLINE_DAYS": {"employment": 15, "medical": 7, "migrants": 15, "elderly": 10, "security": 5,
+                              "environment": 10, "other": 15},
+    # CON-02 (local practice): a concern not assigned within this many days is flagged.
+    "CONCERN_ASSIGN_WITHIN_DAYS": 2,
+}
+
+# The public concern pages and endpoints (no login): per source address, at most ``count``
+# attempts in ``seconds``. Filing counts each concern filed; lookups count every code tried
+# (tracking and rating), found or not, so a code cannot be guessed by trying many.
+# The counters live in Django's cache: with several app servers set a shared CACHES backend.
+CONCERN_RATE_LIMITS = {
+    "file": {"count": env.int("CONCERN_FILE_LIMIT", default=5), "seconds": 3600},
+    "lookup": {"count": env.int("CONCERN_LOOKUP_LIMIT", default=20), "seconds": 600},
 }
 
 # Local memory by default; several app servers need a shared cache, e.g. CACHE_URL=dbcache://django_cache

@@ -13,5 +13,7 @@ urlpatterns = [
     path("dashboard/", include("dangjian.dashboard.urls")),
     path("members/", include("dangjian.members.urls")),
     path("m/", include("dangjian.portal.urls")),
+    path("concerns/", include("dangjian.concerns.urls")),
+    path("c/", include("dangjian.concerns.urls_public")),
     path("admin/", admin.site.urls),
 ]

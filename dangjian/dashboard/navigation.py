@@ -71,6 +71,13 @@ def sidebar_navigation(request):
             ],
         },
         {
+            "title": _("群众工作"),
+            "items": [
+                {"title": _("群众诉求"), "icon": "support_agent", "link": reverse_lazy("concerns:list"),
+                 "permission": _has_role},
+            ],
+        },
+        {
             "title": _("账号与安全"),
             "items": [
                 {"title": _("用户"), "icon": "person", "link": reverse_lazy("admin:accounts_user_changelist"),

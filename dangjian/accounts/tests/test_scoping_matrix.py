@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, RoleAssignment, User
+from dangjian.concerns.models import Concern
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
 from dangjian.organizations.models import Area, PartyOrganization, Unit
@@ -30,6 +31,9 @@ PUBLIC_ROUTES = {
     "admin/r/<int:content_type_id>/<path:object_id>/", "api/v1/openapi.json", "api/v1/docs",
     "admin/search/", "admin/toggle-sidebar/", "admin/(?P<url>.*)$", "admin/r/<path:content_type_id>/<path:object_id>/",
     "api/v1/", "members/import/template.xlsx",
+    # Residents' concern pages and endpoints: no login; a concern is reached only by its code.
+    "c/", "c/filed/", "c/track/", "c/track/rate/",
+    "api/v1/public/concerns", "api/v1/public/concerns/track", "api/v1/public/concerns/rate",
 }
 DASHBOARD_ROUTES = {"dashboard/health/"}
 # Member pages (/members/): the model whose pk fills the route's <int:…> id (None: no id, a
@@ -58,9 +62,14 @@ PORTAL_ROUTES = {
 }
 # Signing in and activating: the same for everyone (they read nothing of anyone).
 PORTAL_PUBLIC_ROUTES = {"m/activate/", "m/login/", "m/logout/", "api/v1/portal/activate", "api/v1/portal/login"}
+# Back-office concern pages (/concerns/): as MEMBER_PAGE_ROUTES.
+CONCERN_PAGE_ROUTES = {
+    **dict.fromkeys(("concerns/", "concerns/new/")),
+    **{f"concerns/<int:concern_id>/{step}": Concern for step in ("", "assign/", "note/", "resolve/", "reveal-phone/")},
+}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
-              "members": Member, "transfers": Transfer, "floating": FloatingRecord}
+              "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern}
 
 
 def _walk(patterns, prefix=""):
@@ -89,6 +98,8 @@ def _classify(route):
         return ("portal", PORTAL_ROUTES[clean])
     if clean in PORTAL_PUBLIC_ROUTES:
         return "public"
+    if clean in CONCERN_PAGE_ROUTES:
+        return ("concern_page", CONCERN_PAGE_ROUTES[clean])
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
@@ -306,6 +317,77 @@ def test_member_pages_answer_404_outside_scope(member_records, everyone, role):
             assert str(outsider) not in response.content.decode(), (role, route)
             checked += 1
     assert checked or role in ("superuser", "city_admin")
+
+
+# ----------------------------------------------------------------------------- concern pages
+
+
+@pytest.fixture
+def concern_records(everyone, city):
+    """A concern in every community, handed to that community's organization; another left unassigned."""
+    from dangjian.concerns import services as concern_services
+
+    actor = everyone.superuser
+    made = []
+    for area in city.communities:
+        concern = concern_services.concern_file_public(category="environment", description=f"{area.name}的路灯不亮",
+                                                       community=area)
+        made.append(concern_services.concern_assign(actor=actor, concern=concern, organization=city.org(area)))
+        made.append(concern_services.concern_file_public(category="other", description=f"{area.name}未交办的诉求",
+                                                         community=area))
+    return made
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_concern_pages_answer_404_outside_scope(concern_records, everyone, role):
+    user = getattr(everyone, role)
+    client = _client(user)
+    hidden = [c.description for c in Concern.objects.exclude(pk__in=_visible(user, Concern).values("pk"))]
+    checked = 0
+    for route in _route_strings():
+        kind = _classify(route)
+        if kind == ("api", Concern) and "<" in route:
+            outsider = _out_of_scope(user, Concern)
+            if outsider is not None:
+                for method in ("get", "post"):
+                    url = _fill(route, outsider.pk)
+                    response = (client.get(url) if method == "get"
+                                else client.post(url, data="{}", content_type="application/json"))
+                    body = response.content.decode()
+                    if response.status_code == 405 or (response.status_code == 422 and '"missing"' in body):
+                        continue
+                    assert response.status_code == 404, (role, method, route, response.status_code)
+                    assert outsider.description not in body
+                    checked += 1
+            continue
+        if not (isinstance(kind, tuple) and kind[0] == "concern_page"):
+            continue
+        model = kind[1]
+        if model is None:
+            response = client.get(_fill(route, ""))
+            assert response.status_code in (200, 403), (role, route, response.status_code)
+            body = response.content.decode()
+            for description in hidden:
+                assert description not in body, (role, route, description)
+            continue
+        outsider = _out_of_scope(user, model)
+        if outsider is None:
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(_fill(route, outsider.pk))
+            assert response.status_code in (404, 405), (role, method, route, response.status_code)
+            assert outsider.description not in response.content.decode(), (role, route)
+            checked += 1
+    assert checked or role in ("superuser", "city_admin")
+
+
+@pytest.mark.django_db
+def test_an_organization_sees_the_concerns_it_handles_and_no_others(concern_records, org_admin, city):
+    """The organization anchor: the admin of 新街口街道党工委 sees the concerns handed to its
+    communities' organizations, not those still waiting in the communities' queue."""
+    visible = set(scoping.narrow(org_admin, Concern.objects.all()).values_list("description", flat=True))
+    assert visible == {"华侨路社区的路灯不亮", "石鼓路社区的路灯不亮"}
 
 
 # ----------------------------------------------------------------------------- API
