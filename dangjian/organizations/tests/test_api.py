@@ -642,7 +642,7 @@ def test_renaming_an_organization_keeps_later_moves_working(as_district_admin, c
 
     # then
     assert moved.status_code == 200
-    assert all(problems == [] for problems in PartyOrganization.find_problems())
+    assert all(problems == [] for problems in PartyOrganization.objects.find_problems())
     children = PartyOrganization.objects.get(pk=city.org(city.meiyuan).pk).get_children()
     assert [child.name for child in children][0] == "安乐社区党委"
 
@@ -655,7 +655,7 @@ def test_moving_an_area_with_a_new_code_keeps_its_new_siblings_in_code_order(as_
     assert response.status_code == 200
     children = Area.objects.get(pk=city.xinjiekou.pk).get_children()
     assert [child.code for child in children] == ["320102003001", "320102003002", "320102003003"]
-    assert all(problems == [] for problems in Area.find_problems())
+    assert all(problems == [] for problems in Area.objects.find_problems())
 
 
 def test_a_body_that_is_not_json_is_refused_in_chinese(city, superuser):
