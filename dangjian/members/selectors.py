@@ -1,13 +1,18 @@
 """Reads of the member registry that reach a user, narrowed to the actor's scope.
 
-Search never decrypts the table: a name matches by substring, a pinyin or initials query by
-prefix on the stored keys (``varchar_pattern_ops``-friendly), a phone by prefix, and a full ID
-number through its blind-index digest.
+Search never decrypts the table: a name of one or two characters matches as a prefix (a surname,
+or a two-character full name such as 杨睿), a longer one as a substring; a pinyin or initials
+query matches by prefix on the stored keys, a phone by prefix, and a full ID number through its
+blind-index digest. Every prefix is written so that the database's indexes serve it
+(docs/benchmarks.md): ``LIKE 'x%'`` on PostgreSQL (``varchar_pattern_ops`` indexes), a range
+``>= 'x' AND < 'y'`` on SQLite, whose ``LIKE`` never uses an index.
 """
 
 import re
+import sys
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -28,6 +33,10 @@ from dangjian.members.models import (
 
 _LATIN = re.compile(r"^[a-z]+$")
 _DIGITS = re.compile(r"^\d{3,}$")
+# Up to this many characters a name term is a prefix: a two-character term has no trigram for
+# PostgreSQL's pg_trgm index (a substring match would scan the city, ~200 ms), and it is usually
+# a surname or a whole two-character name. Three or more keep the substring match (trigram index).
+NAME_PREFIX_MAX_LENGTH = 2
 
 
 def member_list_for(actor, *, include_left: bool = False) -> QuerySet:
@@ -56,12 +65,26 @@ def member_search(queryset: QuerySet, query: str) -> QuerySet:
         except ValidationError:
             return queryset.none()
         return queryset.filter(id_number_digest=digest)
+    vendor = connections[queryset.db].vendor
     lowered = query.lower().replace(" ", "")
     if _LATIN.match(lowered):
-        return queryset.filter(Q(name_pinyin__startswith=lowered) | Q(name_initials__startswith=lowered))
+        return queryset.filter(_prefix("name_pinyin", lowered, vendor) | _prefix("name_initials", lowered, vendor))
     if _DIGITS.match(lowered):
-        return queryset.filter(phone__startswith=lowered)
+        return queryset.filter(_prefix("phone", lowered, vendor))
+    if len(query) <= NAME_PREFIX_MAX_LENGTH:
+        return queryset.filter(_prefix("name", query, vendor))
     return queryset.filter(name__contains=query)
+
+
+def _prefix(field: str, prefix: str, vendor: str) -> Q:
+    """``field`` starts with ``prefix``, in the form the database's index serves.
+
+    SQLite's LIKE (Django's ``startswith``) is case-insensitive and never uses an index; the
+    equivalent range over the column's binary order does (``'yangrui' <= x < 'yangruj'``)."""
+    if vendor == "sqlite" and ord(prefix[-1]) < sys.maxunicode:
+        successor = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": successor})
+    return Q(**{f"{field}__startswith": prefix})
 
 
 def member_filter(queryset: QuerySet, *, organization=None, status=None, employment=None, care_group=None,
