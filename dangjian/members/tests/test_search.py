@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]
 @pytest.fixture
 def people(city, superuser):
     organization = city.org(city.dahanggong)
-    names = ["杨睿", "杨睿峰", "张杨睿", "欧阳睿峰", "杨帆", "王建国"]
+    names = ["杨睿", "杨睿峰", "张杨睿", "欧阳睿峰", "杨帆", "王建国", "曾国藩", "单雄信", "阿依古丽·买买提"]
     return {name: member(actor=superuser, organization=organization, name=name,
                          phone=f"1391234{index:04d}") for index, name in enumerate(names)}
 
@@ -38,6 +38,20 @@ def test_a_short_name_term_is_a_prefix_and_a_longer_one_a_substring(people, stre
 
 
 @pytest.mark.parametrize(("term", "expected"), [
+    # surnames read more than one way (曾 zēng/céng, 单 shàn/dān): found whatever reading is stored
+    ("曾", {"曾国藩"}),
+    ("曾国", {"曾国藩"}),
+    ("单雄", {"单雄信"}),
+    # a name with a middle dot, and a term that is not a Chinese character at all
+    ("阿依", {"阿依古丽·买买提"}),
+    ("·买", set()),
+    ("丽·买", {"阿依古丽·买买提"}),
+])
+def test_name_prefixes_are_exact_whatever_the_pinyin(people, street_admin, term, expected):
+    assert _found(street_admin, term) == expected
+
+
+@pytest.mark.parametrize(("term", "expected"), [
     ("yangrui", {"杨睿", "杨睿峰"}),
     ("YangRui", {"杨睿", "杨睿峰"}),
     ("yr", {"杨睿", "杨睿峰"}),
@@ -53,7 +67,7 @@ def test_pinyin_and_initials_match_by_prefix(people, street_admin, term, expecte
 
 def test_a_phone_prefix_finds_the_numbers_starting_with_it(people, street_admin):
     assert _found(street_admin, "13912340005") == {"王建国"}
-    assert len(_found(street_admin, "1391234")) == 6
+    assert len(_found(street_admin, "1391234")) == 9
     assert _found(street_admin, "1391235") == set()
 
 
