@@ -1,7 +1,10 @@
 """Reads of the member registry that reach a user, narrowed to the actor's scope.
 
-Search never decrypts the table: a name of one or two characters matches as a prefix (a surname,
-or a two-character full name such as 杨睿), a longer one as a substring; a pinyin or initials
+Search never decrypts the table. A name term of one character is a surname (a prefix); of two
+characters, the start or the end of the name (a two-character name such as 杨睿, a surname and
+the first given character, or a given name such as 建国 in 王建国); of three or more, anywhere in
+the name. A two-character term anywhere would have no trigram for PostgreSQL's index and scan
+the city (≈ 200 ms; start-or-end is ≈ 20 ms through the prefix and trigram indexes). A pinyin or initials
 query matches by prefix on the stored keys, a phone by prefix, and a full ID number through its
 blind-index digest. Every prefix is written so that the database's indexes serve it
 (docs/benchmarks.md): ``LIKE 'x%'`` on PostgreSQL (``varchar_pattern_ops`` indexes), a range
@@ -36,10 +39,9 @@ from dangjian.members.models import (
 
 _LATIN = re.compile(r"^[a-z]+$")
 _DIGITS = re.compile(r"^\d{3,}$")
-# Up to this many characters a name term is a prefix: a two-character term has no trigram for
-# PostgreSQL's pg_trgm index (a substring match would scan the city, ~200 ms), and it is usually
-# a surname or a whole two-character name. Three or more keep the substring match (trigram index).
-NAME_PREFIX_MAX_LENGTH = 2
+# Up to this many characters a name term matches at the start or the end of the name, not in the
+# middle: PostgreSQL's trigram index serves neither a one- nor a two-character substring.
+NAME_EDGE_MAX_LENGTH = 2
 _MAX_PINYIN_RANGES = 16
 
 
@@ -75,17 +77,30 @@ def member_search(queryset: QuerySet, query: str) -> QuerySet:
         return queryset.filter(_prefix("name_pinyin", lowered, vendor) | _prefix("name_initials", lowered, vendor))
     if _DIGITS.match(lowered):
         return queryset.filter(_prefix("phone", lowered, vendor))
-    if len(query) <= NAME_PREFIX_MAX_LENGTH:
-        name_prefix = _prefix("name", query, vendor)
-        if vendor == "sqlite":
-            name_prefix &= _pinyin_ranges_of_name_prefix(query)
-        return queryset.filter(name_prefix)
-    if vendor == "sqlite":
-        # No index serves a substring on SQLite. Asked directly, it walks the pinyin index for the
-        # page's order and reads every row (≈ 250 ms for 50,000 members under load); as a
-        # subquery it scans the table once and sorts the few matches (≈ 35 ms).
-        return queryset.filter(pk__in=queryset.model._base_manager.filter(name__contains=query).values("pk"))
-    return queryset.filter(name__contains=query)
+    if len(query) <= NAME_EDGE_MAX_LENGTH:
+        return queryset.filter(_name_edges(queryset, query, vendor))
+    return queryset.filter(_scanned_on_sqlite(queryset, Q(name__contains=query), vendor))
+
+
+def _name_edges(queryset: QuerySet, term: str, vendor: str) -> Q:
+    """A surname (one character), or a name starting or ending with two characters."""
+    starts = _prefix("name", term, vendor)
+    if len(term) == 1:
+        return starts & _pinyin_ranges_of_name_prefix(term) if vendor == "sqlite" else starts
+    # '%建国' is served by the trigram index on PostgreSQL (the name's end is a trigram boundary);
+    # on SQLite both ends are checked in one scan of the table
+    return _scanned_on_sqlite(queryset, starts | Q(name__endswith=term), vendor)
+
+
+def _scanned_on_sqlite(queryset: QuerySet, condition: Q, vendor: str) -> Q:
+    """``condition``, which no SQLite index serves, as a subquery there.
+
+    Asked directly, SQLite walks the pinyin index in the page's order and reads every row
+    (≈ 250 ms for 50,000 members under load); as a subquery it scans the table once and sorts
+    the few matches (≈ 35 ms)."""
+    if vendor != "sqlite":
+        return condition
+    return Q(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
 
 
 def _prefix(field: str, prefix: str, vendor: str) -> Q:
