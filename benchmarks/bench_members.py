@@ -97,9 +97,10 @@ def measure(operation, repeat: int) -> tuple[float, float, float]:
 
 
 def roster_page(user, **filters):
+    """The roster's page as the changelist asks for it: scoped, filtered, its rows' columns only."""
     def run():
         members = selectors.member_filter(selectors.member_list_for(user), **filters)
-        return list(members.order_by("name_pinyin", "id")[:50])
+        return list(selectors.member_roster_rows(members).order_by("name_pinyin", "id")[:50])
     return run
 
 
@@ -110,7 +111,7 @@ def roster_count(user, **filters):
 def search(user, query: str):
     def run():
         found = selectors.member_search(selectors.member_list_for(user), query)
-        return list(found.order_by("name_pinyin", "id")[:50])
+        return list(selectors.member_roster_rows(found).order_by("name_pinyin", "id")[:50])
     return run
 
 

@@ -10,7 +10,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.validators import EMPTY_VALUES
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -47,9 +46,6 @@ STANDING_BANDS = [("-9", "不满10年"), ("10-29", "10–29年"), ("30-49", "30�
 # Past this many rows (a district or the city) the roster pages forward without an exact count:
 # COUNT(*) over the city alone eats the page budget (ARCHITECTURE.md "Scale and budgets").
 ROSTER_COUNT_CAP = 10_000
-# What the roster's columns read (see MemberAdmin.list_display); nothing else leaves the table.
-ROSTER_COLUMNS = ("name", "name_pinyin", "standing", "sex", "id_number_masked", "birth_date", "organization",
-                  "status", "employment", "full_member_on", "phone", "lost_contact_since", "has_difficulty")
 STATUS_LABELS = dict(MemberStatus.choices)
 EMPLOYMENT_LABELS = dict(Employment.choices)
 STANDING_LABELS = dict(Standing.choices)
@@ -181,12 +177,8 @@ class RosterChangeList(ChangeList):
     rendered by ``members/templatetags/roster_list.py``)."""
 
     def get_queryset(self, request, exclude_parameters=None):
-        # Only the columns shown, no joins: PostgreSQL then sorts the scope's narrow member rows
-        # and joins nothing before the LIMIT (a street page: 56 → ~10 ms on the city); the 50
-        # rows' organizations and sexes come by primary key afterwards.
-        queryset = super().get_queryset(request, exclude_parameters)
-        return (queryset.select_related(None).only(*ROSTER_COLUMNS)
-                .prefetch_related(Prefetch("organization", PartyOrganization.objects.only("id", "name")), "sex"))
+        # the columns shown, no join before the LIMIT (a street page on the city: 56 → ~12 ms)
+        return selectors.member_roster_rows(super().get_queryset(request, exclude_parameters))
 
     def get_results(self, request):
         super().get_results(request)
