@@ -16,7 +16,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, DropdownFilter
 from unfold.contrib.filters.forms import AutocompleteDropdownForm
 from unfold.decorators import display
@@ -62,10 +61,6 @@ class _PlainDropdownFilter(DropdownFilter):
     markup): a form and a select widget per filter cost a third of the roster's rendering."""
 
     template = "members/admin/roster_filter.html"
-
-    @property
-    def filter_label(self):
-        return _(" By %(filter_title)s ") % {"filter_title": self.title}
 
     def choices(self, changelist):
         current = self.value()
