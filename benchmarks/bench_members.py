@@ -5,6 +5,7 @@
     DATABASE_URL=postgres://app:app@127.0.0.1:5432/bench .venv/bin/python benchmarks/bench_members.py --size city
 
     options: --size demo|district|city   --repeat N (default 15)   --no-build (time what is there)
+             --only roster,search,changelist,dashboard (the parts to time; default all)
              --write docs/benchmarks.md (replace this database and size's section; default: print only)
 
 The city is built with ``manage.py demo``'s builders (each timed) unless it already holds the
@@ -97,9 +98,10 @@ def measure(operation, repeat: int) -> tuple[float, float, float]:
 
 
 def roster_page(user, **filters):
+    """The roster's page as the changelist asks for it: scoped, filtered, its rows' columns only."""
     def run():
         members = selectors.member_filter(selectors.member_list_for(user), **filters)
-        return list(members.order_by("name_pinyin", "id")[:50])
+        return list(selectors.member_roster_rows(members).order_by("name_pinyin", "id")[:50])
     return run
 
 
@@ -110,7 +112,7 @@ def roster_count(user, **filters):
 def search(user, query: str):
     def run():
         found = selectors.member_search(selectors.member_list_for(user), query)
-        return list(found.order_by("name_pinyin", "id")[:50])
+        return list(selectors.member_roster_rows(found).order_by("name_pinyin", "id")[:50])
     return run
 
 
@@ -152,7 +154,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--write", metavar="PATH", help="write the results into this markdown file")
-    parser.add_argument("--only", choices=["dashboard"], help="time only these operations")
+    parser.add_argument("--only", metavar="PARTS", default="roster,search,changelist,dashboard",
+                        help="comma-separated parts to time (default: all of roster,search,changelist,dashboard)")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -166,21 +169,21 @@ def main() -> None:
 
     reverse("admin:index")  # load the URLconf once, as a running server has
     rows = []
-    roster_users = {} if args.only == "dashboard" else users  # the roster, search and changelist rows
 
     def row(operation, scope, what, timings, kind):
         cold, median, p90 = timings
         rows.append((operation, scope, what, cold, median, p90, *BUDGETS[kind]))
         log(f"  {operation:28s} {scope:6s} {what[:40]:40s} cold {cold:8.1f}  median {median:8.1f}  p90 {p90:8.1f}")
 
-    for scope, user in roster_users.items():
+    parts = set(args.only.split(","))
+    for scope, user in users.items() if "roster" in parts else ():
         row("roster page (selector)", scope, "在册，按拼音，前50条", measure(roster_page(user), args.repeat), "roster")
         row("roster page (selector)", scope, "正式党员 · 离退休，按拼音，前50条",
             measure(roster_page(user, status="full", employment="retired"), args.repeat), "roster")
         row("roster count", scope, "在册（精确 COUNT）", measure(roster_count(user), args.repeat), "count")
         row("roster count", scope, "正式党员 · 离退休（精确 COUNT）",
             measure(roster_count(user, status="full", employment="retired"), args.repeat), "count")
-    for scope, user in roster_users.items():
+    for scope, user in users.items() if "search" in parts else ():
         terms = search_terms(user)
         for kind, term in terms.items():
             shown = term if kind != "id" else f"{term[:6]}…（完整号码）"
@@ -190,8 +193,8 @@ def main() -> None:
     except NoReverseMatch:
         url = None
         log("  (the member admin is not mounted: changelist not timed)")
-    if url:
-        for scope, user in roster_users.items():
+    if url and "changelist" in parts:
+        for scope, user in users.items():
             client = Client()
             client.force_login(user)
             row("admin changelist", scope, "在册", measure(changelist(client, url), args.repeat), "changelist")
@@ -201,7 +204,7 @@ def main() -> None:
             row("admin changelist", scope, f"搜索拼音首字母 {term}",
                 measure(changelist(client, f"{url}?q={term}"), args.repeat), "changelist")
     period = Period.current("year")
-    for scope in ("street", "district"):
+    for scope in ("street", "district") if "dashboard" in parts else ():
         user = users[scope]
         focus = default_focus(user)
         row("dashboard (selector)", scope, f"{focus.name}，本年", measure(dashboard(user, focus, period),

@@ -295,3 +295,49 @@ def test_reveal_without_htmx_shows_a_page_with_the_number(city, superuser, commu
     assert response.status_code == 200
     html = response.content.decode()
     assert number in html and "已记入审计日志" in html
+
+
+# ---------------------------------------------------------------- the page's cost
+
+
+def test_roster_page_queries_are_pinned(roster, street_admin, django_assert_num_queries):
+    # session, user, grants, education codes, bounded count, page, organizations, sexes, floating
+    # flags, and Django's module-permission lookups for the sidebar (user and group permissions)
+    client = _client(street_admin)
+    client.get(ROSTER)
+    with django_assert_num_queries(11) as captured:
+        response = client.get(ROSTER)
+    assert "王建国" in _rows(response)
+    # the one count is bounded, never a COUNT over the whole scope; the page reads member columns
+    # only (no organization or code rows built for every member of the scope before the LIMIT)
+    counts = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT" in counts[0].upper()
+    page = next(query["sql"] for query in captured.captured_queries
+                if "ORDER BY" in query["sql"] and '"members_member"."name_pinyin"' in query["sql"])
+    selected = page.split(" FROM ")[0]
+    assert "core_code" not in selected and "organizations_" not in selected
+    assert "id_number_ciphertext" not in selected
+
+
+def test_roster_shows_its_total_and_past_the_cap_no_exact_count(roster, street_admin, monkeypatch):
+    client = _client(street_admin)
+    assert "共 3 名党员" in client.get(ROSTER).content.decode()
+    # past the cap (a district, the city) the page says so instead of counting every member
+    monkeypatch.setattr("dangjian.members.admin.ROSTER_COUNT_CAP", 2)
+    html = client.get(ROSTER).content.decode()
+    assert "超过 2 名党员" in html and "共 3 名党员" not in html
+    assert "王建国" in html
+
+
+def test_roster_rows_keep_the_change_links_with_the_filters(roster, street_admin):
+    rows = _rows(_client(street_admin).get(f"{ROSTER}?status=full"))
+    assert f'href="/admin/members/member/{roster["wang"].pk}/change/?_changelist_filters=status%3Dfull"' in rows
+
+
+def test_filters_keep_their_choice_and_load_no_organization_list(roster, city, street_admin):
+    html = _client(street_admin).get(f"{ROSTER}?status=full&standing_years=50-").content.decode()
+    assert '<option value="full" selected>正式党员</option>' in html
+    assert '<option value="50-" selected>50年及以上（光荣在党50年）</option>' in html
+    assert '<option value="active" selected>在册</option>' in html  # the default standing
+    # the organization filter is an autocomplete: no option per organization in the page
+    assert city.org(city.meiyuan).name not in html
