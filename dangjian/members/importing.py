@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from python_calamine import CalamineError, CalamineWorkbook
 from stdnum.cn import ric
 
-from dangjian.core.id_numbers import normalize_id_number, sex_code_from_id
+from dangjian.core.id_numbers import normalize_id_number, sex_code_from_id, validate_id_number
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import CodeTable
 from dangjian.members import services
@@ -32,7 +32,6 @@ from dangjian.members.import_cells import (
     MIN_YEAR,
     SEX_WORDS,
     STATUS_WORDS,
-    IdNumberChecker,
     cell_text,
     clean_id_number,
     clean_name,
@@ -44,6 +43,7 @@ from dangjian.members.models import MemberStatus
 
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
 SUPPORTED_EXTENSIONS = (*EXCEL_EXTENSIONS, ".csv")
+_SPACES = re.compile(r"\s+")
 HEADER_SCAN_ROWS = 20  # a title, a unit line and a date line above the header are common
 
 
@@ -253,7 +253,6 @@ class RowReader:
         self.columns = columns
         self.today = today
         self._codes: dict[tuple[str, str], object] = {}
-        self.validate_id_number = IdNumberChecker()
 
     def _cell(self, cells: list, key: str):
         index = self.columns.get(key)
@@ -325,7 +324,7 @@ class RowReader:
     # --- pieces -------------------------------------------------------------------------------
     def _id_number(self, row: Row, value) -> datetime.date | None:
         try:
-            number = self.validate_id_number(clean_id_number(value))
+            number = validate_id_number(clean_id_number(value))
         except ValidationError as error:
             row.errors.extend(error.messages)
             row.shown_number = mask_id_number(normalize_id_number(cell_text(value)))
@@ -378,7 +377,7 @@ class RowReader:
         return parsed[0] if parsed else None
 
     def _word(self, row: Row, cells: list, key: str, words: dict, expected: str) -> str | None:
-        text = re.sub(r"\s+", "", clean_text(self._cell(cells, key)))
+        text = _SPACES.sub("", clean_text(self._cell(cells, key)))
         if not text:
             return None
         found = words.get(text)
