@@ -58,6 +58,11 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 _MAX_SERIAL = (datetime.date(MAX_YEAR, 12, 31) - EXCEL_EPOCH).days
 _TIME_SUFFIX = re.compile(r"^(\S+)\s+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+_YEAR_DOT_MONTH = re.compile(r"\d{4,5}\.\d+")
+_DAY_WORD = re.compile(r"[日号]$")
+_DATE_SEPARATORS = re.compile(r"[年月./／\\、_]")
+_DASHES = re.compile(r"-+")
+_SHORT_YEAR = re.compile(r"\d{2}-\d{1,2}(-\d{1,2})?")
 DATE_HINT = "请写成1985-07-01、1985.07或1985年7月"
 
 
@@ -82,23 +87,30 @@ def parse_date(value) -> tuple[datetime.date, bool] | None:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         return None
+    match = _YMD.fullmatch(text)
+    if match:  # 1985-07-01 or 1985-7: what the steps below turn everything else into
+        return _from_ymd(match)
     match = _TIME_SUFFIX.match(text)
     if match:
         text = match.group(1)
     text = _SPACES.sub("", text)
     if text.isdigit():
         return _date_from_digits(text)
-    if re.fullmatch(r"\d{4,5}\.\d+", text) and MIN_YEAR <= int(text.split(".")[0]) <= MAX_YEAR:
+    if _YEAR_DOT_MONTH.fullmatch(text) and MIN_YEAR <= int(text.split(".")[0]) <= MAX_YEAR:
         whole, fraction = text.split(".")
         return _year_month(int(whole), fraction, text)
-    text = re.sub(r"[日号]$", "", text)
-    text = re.sub(r"[年月./／\\、_]", "-", text)
-    text = re.sub(r"-+", "-", text).strip("-")
+    text = _DAY_WORD.sub("", text)
+    text = _DATE_SEPARATORS.sub("-", text)
+    text = _DASHES.sub("-", text).strip("-")
     match = _YMD.match(text)
     if not match:
-        if re.fullmatch(r"\d{2}-\d{1,2}(-\d{1,2})?", text):
+        if _SHORT_YEAR.fullmatch(text):
             raise ValueError("年份请写全4位（例如1985）")
         raise ValueError(DATE_HINT)
+    return _from_ymd(match)
+
+
+def _from_ymd(match: re.Match) -> tuple[datetime.date, bool]:
     year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
     return _build(year, month, int(day) if day else None)
 
@@ -155,17 +167,23 @@ def _checked(day: datetime.date) -> datetime.date:
 
 
 _PHONE = re.compile(r"^\+?\d[\d-]{4,19}$")
+_PHONE_NOISE = re.compile(r"[\s()（）]")
 
 
 def clean_phone(value) -> str:
     """Digits (and a landline's dash) as typed, without spaces; ValueError when not a phone number."""
-    text = re.sub(r"[\s()（）]", "", clean_text(value)).replace("—", "-").replace("－", "-")
+    text = _PHONE_NOISE.sub("", clean_text(value)).replace("—", "-").replace("－", "-")
     if not text:
         return ""
-    digits = sum(ch.isdigit() for ch in text)
-    if not _PHONE.match(text) or not 7 <= digits <= 15 or len(text) > 20:
+    if not _PHONE.match(text) or len(text) > 20:
+        raise ValueError
+    digits = len(text) - text.count("-") - text.count("+")  # _PHONE allows nothing else
+    if not 7 <= digits <= 15:
         raise ValueError
     return text
+
+
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d+")
 
 
 def clean_id_number(value) -> str:
@@ -175,7 +193,7 @@ def clean_id_number(value) -> str:
             raise ValidationError("身份证号码被Excel存成了数字，后几位已经丢失：请把该列设为“文本”格式后重新填写。")
         return normalize_id_number(cell_text(value))
     text = normalize_id_number(value)
-    if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
+    if _SCIENTIFIC.fullmatch(text):
         raise ValidationError("身份证号码被Excel存成了科学计数法（如3.20102E+17），后几位已经丢失，请重新填写。")
     return text
 
