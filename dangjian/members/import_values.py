@@ -50,32 +50,30 @@ class FieldChecks:
     employment and dates repeat across a roster)."""
 
     def __init__(self, model=Member, names=CHECKED_FIELDS):
-        self.fields = [model._meta.get_field(name) for name in names]
-        self.limits = {}
-        for field in self.fields:
+        self.plan = []  # (attname, max_length of a plain text field or None, blank, field)
+        for field in (model._meta.get_field(name) for name in names):
             plain = (isinstance(field, models.CharField | models.TextField) and not field.choices
                      and all(isinstance(validator, _PLAIN_TEXT_VALIDATORS) for validator in field.validators))
-            if plain:
-                self.limits[field.attname] = field.max_length or float("inf")
+            limit = (field.max_length or float("inf")) if plain else None
+            self.plan.append((field.attname, limit, field.blank, field))
         self._verdicts: dict[tuple[str, object], list[str]] = {}
 
     def errors(self, draft: Draft) -> list[str]:
         found = []
-        for field in self.fields:
-            value = getattr(draft, field.attname)
-            limit = self.limits.get(field.attname)
-            if limit is not None and isinstance(value, str) and (value or field.blank) and len(value) <= limit \
+        for attname, limit, blank, field in self.plan:
+            value = getattr(draft, attname)
+            if limit is not None and isinstance(value, str) and len(value) <= limit and (value or blank) \
                     and "\x00" not in value:
                 continue
-            if field.blank and value in field.empty_values:
+            if blank and value in field.empty_values:
                 continue  # as Model.clean_fields
             if limit is not None:
                 found += self._clean(field, value)
                 continue
-            key = (field.attname, value)
-            if key not in self._verdicts:
-                self._verdicts[key] = self._clean(field, value)
-            found += self._verdicts[key]
+            verdict = self._verdicts.get((attname, value))
+            if verdict is None:
+                verdict = self._verdicts[attname, value] = self._clean(field, value)
+            found += verdict
         return found
 
     @staticmethod

@@ -21,6 +21,7 @@ import json
 import operator
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +45,7 @@ PHASE_CHECK, PHASE_COMMIT = "check", "commit"
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 INSERT_CHUNK = 2000
 PROGRESS_EVERY = 2000
+PROGRESS_SECONDS = 0.5  # each report is a committed write (a WAL flush on PostgreSQL): not more often
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024  # see _roomy_page_cache
 PREPARED_FIELDS = import_values.PREPARED_FIELDS
 _NAME, _MASKED = (PREPARED_FIELDS.index(name) for name in ("name", "id_number_masked"))
@@ -176,10 +178,12 @@ def _prepare(*, actor, batch: ImportBatch, columns: dict[str, int]) -> _Outcome:
     with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".tsv", delete=False) as prepared:
         rows, expected = _data_rows(batch)
         write = prepared.write
+        next_report = 0.0
         for line, cells in rows:
             outcome.total += 1
-            if outcome.total % PROGRESS_EVERY == 0:
+            if outcome.total % PROGRESS_EVERY == 0 and time.monotonic() >= next_report:
                 _report(batch, progress=min(95, 1 + 94 * outcome.total // max(expected, 1)))
+                next_report = time.monotonic() + PROGRESS_SECONDS
             row = reader.read(line, cells)
             if row.number:
                 numbers.append((line, row.number))
