@@ -168,20 +168,22 @@ def main() -> None:
         cpu_started = time.process_time()
         batch = services_import.member_import_upload(actor=actor, organization=organization,
                                                      uploaded_file=SimpleUploadedFile("roster.xlsx", data))
-        uploaded = time.perf_counter()
+        uploaded, cpu_uploaded = time.perf_counter(), time.process_time()
         batch = services_import.member_import_preview(actor=actor, batch=batch, columns=batch.mapping["columns"])
-        previewed = time.perf_counter()
+        previewed, cpu_previewed = time.perf_counter(), time.process_time()
         batch = services_import.member_import_commit(actor=actor, batch=batch)
         committed = time.perf_counter()
         cpu = time.process_time() - cpu_started
+        cpu_phases = (cpu_uploaded - cpu_started, cpu_previewed - cpu_uploaded, cpu_started + cpu - cpu_previewed)
         if batch.state != "done" or batch.imported_rows != options.rows:
             sys.exit(f"import did not complete: {batch.state} {batch.imported_rows} rows, {batch.message} "
                      f"{batch.errors[:3]}")
         undone = None
         if not options.keep:
-            undo_started = time.perf_counter()
+            undo_started, cpu_undo_started = time.perf_counter(), time.process_time()
             services_import.member_import_undo(actor=actor, batch=batch)
             undone = time.perf_counter() - undo_started
+            cpu_undo = time.process_time() - cpu_undo_started
 
     total = committed - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -190,12 +192,13 @@ def main() -> None:
     line = (f"| import of {options.rows:,} roster rows (xlsx → validated, encrypted, atomic) | {vendor}, "
             f"{os.cpu_count()} cores, Python {platform.python_version()} | {total:.1f} s end to end "
             f"(upload {uploaded - started:.1f} s, preview {previewed - uploaded:.1f} s, commit {committed - previewed:.1f} s; "
-            f"{cpu:.1f} s CPU in this process)"
-            f"{f'; undo {undone:.1f} s' if undone is not None else ''}; peak RSS {peak_mb:.0f} MB "
+            f"{cpu:.1f} s CPU in this process: {cpu_phases[0]:.1f} + {cpu_phases[1]:.1f} + {cpu_phases[2]:.1f})"
+            f"{f'; undo {undone:.1f} s ({cpu_undo:.1f} s CPU)' if undone is not None else ''}; peak RSS {peak_mb:.0f} MB "
             f"| budget ≤ 15 s, floor ≈ 5.5 s | `benchmarks/bench_import.py --rows {options.rows}` |")
     print(line)
     print(f"# {calibration}", file=sys.stderr)
-    print(f"# load average while running: {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    print(f"# load average while running: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from python_calamine import CalamineError, CalamineWorkbook
 from stdnum.cn import ric
 
-from dangjian.core.id_numbers import normalize_id_number, sex_code_from_id
+from dangjian.core.id_numbers import normalize_id_number, sex_code_from_id, validate_id_number
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import CodeTable
 from dangjian.members import services
@@ -32,7 +32,6 @@ from dangjian.members.import_cells import (
     MIN_YEAR,
     SEX_WORDS,
     STATUS_WORDS,
-    IdNumberChecker,
     cell_text,
     clean_id_number,
     clean_name,
@@ -44,6 +43,7 @@ from dangjian.members.models import MemberStatus
 
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
 SUPPORTED_EXTENSIONS = (*EXCEL_EXTENSIONS, ".csv")
+_SPACES = re.compile(r"\s+")
 HEADER_SCAN_ROWS = 20  # a title, a unit line and a date line above the header are common
 
 
@@ -253,14 +253,17 @@ class RowReader:
         self.columns = columns
         self.today = today
         self._codes: dict[tuple[str, str], object] = {}
-        self.validate_id_number = IdNumberChecker()
 
-    def _cell(self, cells: list, key: str):
-        index = self.columns.get(key)
-        if index is None or index >= len(cells):
-            return None
-        value = cells[index]
-        return None if isinstance(value, str) and not value.strip() else value
+    def _cells(self, cells: list) -> dict:
+        """{field: cell} for the mapped cells that hold something (a blank text is nothing)."""
+        width = len(cells)
+        found = {}
+        for key, index in self.columns.items():
+            if index < width:
+                value = cells[index]
+                if value is not None and not (isinstance(value, str) and not value.strip()):
+                    found[key] = value
+        return found
 
     def code(self, table: str, text: str, key: str, label: str):
         """A Code, or ValidationError with the service's own message (memoised, errors too)."""
@@ -276,27 +279,28 @@ class RowReader:
         return found
 
     def read(self, line: int, cells: list) -> Row:
+        cells = self._cells(cells)
         row = Row(line=line)
         errors = row.errors
         fields = row.fields
 
-        row.name = clean_name(self._cell(cells, "name"))
+        row.name = clean_name(cells.get("name"))
         if not row.name:
             errors.append("请填写姓名。")
         fields["name"] = row.name
 
-        birth_date = self._id_number(row, self._cell(cells, "id_number"))
-        self._sex(row, self._cell(cells, "sex"))
-        self._birth_date(row, self._cell(cells, "birth_date"), birth_date)
+        birth_date = self._id_number(row, cells.get("id_number"))
+        self._sex(row, cells.get("sex"))
+        self._birth_date(row, cells.get("birth_date"), birth_date)
 
-        ethnicity = clean_text(self._cell(cells, "ethnicity"))
+        ethnicity = clean_text(cells.get("ethnicity"))
         if not ethnicity:
             errors.append("请填写民族。")
         else:
             if ethnicity.isdigit() and len(ethnicity) == 1:
                 ethnicity = f"0{ethnicity}"
             fields["ethnicity"] = self._lookup(row, CodeTable.ETHNICITY, ethnicity, "ethnicity", "民族")
-        education = clean_text(self._cell(cells, "education"))
+        education = clean_text(cells.get("education"))
         if education:
             education = EDUCATION_WORDS.get(education, education)
             fields["education"] = self._lookup(row, CodeTable.EDUCATION, education, "education", "学历")
@@ -313,19 +317,19 @@ class RowReader:
             fields["employment"] = employment
         self._dates(row, birth_date, joined_on, full_member_on, fields["status"])
 
-        phone = self._cell(cells, "phone")
+        phone = cells.get("phone")
         try:
             fields["phone"] = clean_phone(phone)
         except ValueError:
             errors.append(f"联系电话“{cell_text(phone)}”格式不正确，请只填一个手机号或固定电话。")
-        fields["workplace_text"] = clean_text(self._cell(cells, "workplace_text"))
-        fields["notes"] = cell_text(self._cell(cells, "notes"))
+        fields["workplace_text"] = clean_text(cells.get("workplace_text"))
+        fields["notes"] = cell_text(cells.get("notes"))
         return row
 
     # --- pieces -------------------------------------------------------------------------------
     def _id_number(self, row: Row, value) -> datetime.date | None:
         try:
-            number = self.validate_id_number(clean_id_number(value))
+            number = validate_id_number(clean_id_number(value))
         except ValidationError as error:
             row.errors.extend(error.messages)
             row.shown_number = mask_id_number(normalize_id_number(cell_text(value)))
@@ -368,8 +372,8 @@ class RowReader:
             row.errors.extend(error.messages)
             return None
 
-    def _date(self, row: Row, cells: list, key: str) -> datetime.date | None:
-        value = self._cell(cells, key)
+    def _date(self, row: Row, cells: dict, key: str) -> datetime.date | None:
+        value = cells.get(key)
         try:
             parsed = parse_date(value)
         except ValueError as error:
@@ -377,8 +381,8 @@ class RowReader:
             return None
         return parsed[0] if parsed else None
 
-    def _word(self, row: Row, cells: list, key: str, words: dict, expected: str) -> str | None:
-        text = re.sub(r"\s+", "", clean_text(self._cell(cells, key)))
+    def _word(self, row: Row, cells: dict, key: str, words: dict, expected: str) -> str | None:
+        text = _SPACES.sub("", clean_text(cells.get(key)))
         if not text:
             return None
         found = words.get(text)

@@ -1,24 +1,30 @@
 """Every write of the spreadsheet import: upload, preview, commit (a background task), undo.
 
-The rows are checked once, at the preview, with the rules ``services.member_create`` applies —
-its own helpers, in its order: ``_normalise_fields``, ``_apply_fields``, ``fill_id_number``,
-``_check_dates`` (through ``importing.RowReader``), ``_finish``, ``full_clean``. What differs is
-how often the database is asked: the code tables once per distinct value, ID-number uniqueness
-once for the whole file (digests), the organization once per batch. The accepted rows, with
-their ID numbers already encrypted, go to a prepared file beside the upload; the commit
-re-checks uniqueness (someone may have registered a number since) and inserts them with
-``bulk_create`` in one transaction — all or nothing — with their history rows. The batch gets
-one audit entry (``record_import``) instead of one per member.
+The rows are checked once, at the preview, with the rules ``services.member_create`` applies:
+``importing.RowReader`` turns cells into the values ``_normalise_fields`` would produce (code
+tables through ``services._code``, dates through ``services._check_dates``) and
+``import_values.Preparer`` derives the rest with ``fill_id_number`` and ``_finish`` and runs the
+model fields' own ``clean`` (what ``full_clean`` runs) — without a Member instance per row,
+which cost more than everything else. What differs is how often the database is asked: the
+code tables once per distinct value, ID-number uniqueness once for the whole file (digests),
+the organization once per batch. The accepted rows, with their ID numbers already encrypted,
+go to a prepared file beside the upload; the commit re-checks uniqueness (someone may have
+registered a number since) and writes them in one transaction — all or nothing — with ``COPY``
+on PostgreSQL (``executemany`` on SQLite), their history rows with one INSERT … SELECT. The
+batch gets one audit entry (``record_import``) instead of one per member.
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
+import operator
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -26,11 +32,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
-from dangjian.core import crypto
-from dangjian.core.id_numbers import normalize_id_number, sex_code_from_id
+from dangjian.core.id_numbers import normalize_id_number
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import Code, CodeTable
-from dangjian.members import importing, selectors, selectors_import, services
+from dangjian.members import import_values, importing, selectors, selectors_import, services
 from dangjian.members.models import ColumnMapping, ImportBatch, Member
 
 State = ImportBatch.State
@@ -40,15 +45,10 @@ PHASE_CHECK, PHASE_COMMIT = "check", "commit"
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 INSERT_CHUNK = 2000
 PROGRESS_EVERY = 2000
-# Checked once per batch or once per file instead of per row (see the module docstring).
-BULK_CLEAN_EXCLUDE = ["id_number_ciphertext", "id_number_digest", "id_number_masked", "birth_date", "sex",
-                      "ethnicity", "education", "organization", "workplace_unit", "residence_area", "import_batch"]
-# The columns a prepared row carries, in order (after its line number).
-PREPARED_FIELDS = ("name", "name_pinyin", "name_initials", "sex_id", "ethnicity_id", "education_id",
-                   "id_number_ciphertext", "id_number_digest", "id_number_masked", "birth_date", "phone",
-                   "joined_on", "full_member_on", "status", "employment", "workplace_text", "notes")
-_DIGEST, _NAME, _MASKED = (PREPARED_FIELDS.index(name) + 1 for name in
-                           ("id_number_digest", "name", "id_number_masked"))
+PROGRESS_SECONDS = 0.5  # each report is a committed write (a WAL flush on PostgreSQL): not more often
+SQLITE_IMPORT_CACHE_KIB = 256 * 1024  # see _roomy_page_cache
+PREPARED_FIELDS = import_values.PREPARED_FIELDS
+_NAME, _MASKED = (PREPARED_FIELDS.index(name) for name in ("name", "id_number_masked"))
 ALREADY_IN_SCOPE = "该身份证号码已在您管辖的党组织中登记，请勿重复导入（可在党员名册中按身份证号码查找）。"
 ALREADY_ELSEWHERE = "该身份证号码已登记在系统中（不在您的管辖范围内），请核对；如需接收该党员，请办理组织关系转接。"
 
@@ -168,41 +168,43 @@ def _prepare(*, actor, batch: ImportBatch, columns: dict[str, int]) -> _Outcome:
     outcome = _Outcome()
     today = timezone.localdate()
     reader = importing.RowReader(columns, today=today)
-    sexes = {code.code: code for code in Code.objects.of(CodeTable.SEX)}
-    organization = batch.organization
+    preparer = import_values.Preparer(sexes={code.code: code for code in Code.objects.of(CodeTable.SEX)})
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_iso_date).encode
+    values_of = operator.attrgetter(*PREPARED_FIELDS)
     errors: dict[int, dict] = {}
     numbers: list[tuple[int, str]] = []
     digests: dict[str, int] = {}
     shown: dict[int, tuple[str, str]] = {}
-    with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".jsonl", delete=False) as prepared:
+    with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".tsv", delete=False) as prepared:
         rows, expected = _data_rows(batch)
+        write = prepared.write
+        next_report = 0.0
         for line, cells in rows:
             outcome.total += 1
-            if outcome.total % PROGRESS_EVERY == 0:
+            if outcome.total % PROGRESS_EVERY == 0 and time.monotonic() >= next_report:
                 _report(batch, progress=min(95, 1 + 94 * outcome.total // max(expected, 1)))
+                next_report = time.monotonic() + PROGRESS_SECONDS
             row = reader.read(line, cells)
-            member = None
-            if row.ok:
-                try:
-                    member = _build_member(row, organization=organization, sexes=sexes)
-                except ValidationError as error:
-                    row.errors.extend(_messages(error))
             if row.number:
                 numbers.append((line, row.number))
-            if member is None:
+            if row.ok:
+                draft, refusals = preparer.prepare(row.fields, row.number)
+                row.errors.extend(refusals)
+            if not row.ok:
                 errors[line] = _error_entry(row)
                 continue
-            digests[member.id_number_digest] = line
-            shown[line] = (member.name, member.id_number_masked)
-            prepared.write(json.dumps([line, *_values(member)], ensure_ascii=False, separators=(",", ":")))
-            prepared.write("\n")
+            digests[draft.id_number_digest] = line
+            shown[line] = (draft.name, draft.id_number_masked)
+            write(f"{line}\t{draft.id_number_digest}\t")
+            write(dumps(values_of(draft)))
+            write("\n")
         for line, message in importing.find_repeated_numbers(numbers).items():
             _add_error(errors, line, message, shown)
         for line, message in _already_registered(actor, digests).items():
             _add_error(errors, line, message, shown)
         prepared.flush()
         prepared.seek(0)
-        outcome.prepared_path = default_storage.save(f"imports/prepared/batch-{batch.pk}.jsonl", File(prepared))
+        outcome.prepared_path = default_storage.save(f"imports/prepared/batch-{batch.pk}.tsv", File(prepared))
     os.unlink(prepared.name)
     outcome.errors = [errors[line] for line in sorted(errors)]
     return outcome
@@ -218,38 +220,11 @@ def _data_rows(batch: ImportBatch) -> tuple[Iterator[tuple[int, list]], int]:
     return rows, max(sheet.last_line - header_line, 1)
 
 
-def _build_member(row: importing.Row, *, organization, sexes: dict) -> Member:
-    """An unsaved Member exactly as services.member_create builds it (see the module docstring)."""
-    cleaned = services._normalise_fields(row.fields)
-    member = Member(organization=organization)
-    services._apply_fields(member, cleaned)
-    services.fill_id_number(member, row.number, digest=crypto.blind_index(row.number),
-                            sex=sexes[sex_code_from_id(row.number)])
-    services._finish(member)
-    member.full_clean(exclude=BULK_CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
-    return member
-
-
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        messages = []
-        for name, field_errors in error.message_dict.items():
-            try:
-                label = str(Member._meta.get_field(name).verbose_name)
-            except FieldDoesNotExist:  # NON_FIELD_ERRORS
-                label = ""
-            messages += [f"{label}：{message}" if label and label not in message else message
-                         for message in field_errors]
-        return messages
-    return list(error.messages)
-
-
-def _values(member: Member) -> list:
-    values = []
-    for name in PREPARED_FIELDS:
-        value = getattr(member, name)
-        values.append(value.isoformat() if isinstance(value, datetime.date) else value)
-    return values
+def _iso_date(value) -> str:
+    """Dates go to the prepared file as ISO text (both databases read it back)."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    raise TypeError(f"cannot prepare {type(value).__name__}")
 
 
 def _error_entry(row: importing.Row) -> dict:
@@ -271,7 +246,7 @@ def _already_registered(actor, digests: dict[str, int]) -> dict[int, str]:
     within the actor's scope is said; whose number it is, or where it is registered, is not."""
     taken = set()
     keys = list(digests)
-    step = 900  # under SQLite's bound-parameter limit
+    step = 900 if connection.vendor == "sqlite" else 20000  # under SQLite's bound-parameter limit
     for start in range(0, len(keys), step):
         taken.update(Member.objects.filter(id_number_digest__in=keys[start:start + step])
                      .values_list("id_number_digest", flat=True))
@@ -322,14 +297,14 @@ def member_import_execute(*, batch_id: int, actor_id: int) -> ImportBatch:
     _report(batch, state=State.RUNNING, progress=2, message="正在核对数据……")
     try:
         services._require_member_organization(actor, batch.organization)
+        if not batch.mapping.get("prepared", "").endswith(".tsv"):
+            raise ValidationError("该批次是在系统升级前预览的，请重新预览后导入。")
         skip = {entry["line"] for entry in batch.errors}
-        digests, shown = {}, {}
-        for values in _prepared_rows(batch):
-            if values[0] not in skip:
-                digests[values[_DIGEST]] = values[0]
-                shown[values[0]] = (values[_NAME], values[_MASKED])
+        digests = {digest: line for line, digest in _prepared_index(batch) if line not in skip}
         clashes = _already_registered(actor, digests)
         if clashes:
+            shown = {line: (values[_NAME], values[_MASKED]) for line, values in _prepared_rows(batch)
+                     if line in clashes}
             errors = {entry["line"]: entry for entry in batch.errors}
             for line, message in clashes.items():
                 _add_error(errors, line, message, shown)
@@ -359,14 +334,14 @@ def _insert(*, actor, batch: ImportBatch, skip: set[int]) -> int:
     one transaction. Rows go in as plain values (COPY on PostgreSQL, executemany elsewhere) —
     the values services.member_create would save, prepared and checked at the preview."""
     now = timezone.now()
-    members = _Table(Member, skip={"id"})
-    member_template = members.values_of(Member(organization_id=batch.organization_id, import_batch_id=batch.pk,
-                                               created_at=now))
-    with transaction.atomic():
+    members = _Table(Member, first=PREPARED_FIELDS, skip={"id"})
+    constants = members.constants(Member(organization_id=batch.organization_id, import_batch_id=batch.pk,
+                                         created_at=now))
+    with _roomy_page_cache(), transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.state != State.RUNNING:
             raise ValidationError("该批次的状态已变化，未导入。")
-        imported = members.write(members.fill(member_template, PREPARED_FIELDS, _kept_rows(batch, skip)))
+        imported = members.write(values + constants for values in _kept_rows(batch, skip))
         _copy_to_history(batch, history_type="+", actor=actor, at=now)
         skipped = batch.total_rows - imported
         batch.state = State.DONE
@@ -380,11 +355,30 @@ def _insert(*, actor, batch: ImportBatch, skip: set[int]) -> int:
     return imported
 
 
+@contextlib.contextmanager
+def _roomy_page_cache():
+    """On SQLite, a page cache big enough for the member and history indexes while a batch is
+    written or undone. The default (2 MB) holds a sliver of a district's indexes, so each of the
+    ~25 index inserts per row rereads pages from the OS. PostgreSQL has shared_buffers."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def _kept_rows(batch: ImportBatch, skip: set[int]) -> Iterator[list]:
     """The prepared values (PREPARED_FIELDS order) of the rows being imported."""
-    for values in _prepared_rows(batch):
-        if values[0] not in skip:
-            yield values[1:]
+    for line, values in _prepared_rows(batch):
+        if line not in skip:
+            yield values
 
 
 def _copy_to_history(batch: ImportBatch, *, history_type: str, actor, at) -> None:
@@ -407,25 +401,22 @@ def _copy_to_history(batch: ImportBatch, *, history_type: str, actor, at) -> Non
 class _Table:
     """A model's table written with plain values: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
 
-    Constant columns (defaults, the organization, the batch, the time) come from a template
-    instance, adapted for the database once; the varying ones arrive as JSON-safe values (dates
-    as ISO text, which both databases read)."""
+    Rows are the varying columns (``first``, as JSON-safe values: dates as ISO text, which both
+    databases read) followed by the constant ones (defaults, the organization, the batch, the
+    time), taken from a template instance and adapted for the database once."""
 
-    def __init__(self, model, *, skip: set[str]):
+    def __init__(self, model, *, first: tuple[str, ...], skip: set[str]):
         self.model = model
-        self.fields = [field for field in model._meta.concrete_fields if field.attname not in skip]
-        self.position = {field.attname: index for index, field in enumerate(self.fields)}
+        by_name = {field.attname: field for field in model._meta.concrete_fields}
+        self.fields = [by_name[name] for name in first]
+        self.fields += [field for field in model._meta.concrete_fields
+                        if field.attname not in skip and field.attname not in first]
+        self.varying = len(first)
 
-    def values_of(self, instance) -> list:
-        return [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in self.fields]
-
-    def fill(self, template: list, names: list[str], source) -> Iterator[list]:
-        positions = [self.position[name] for name in names]
-        for values in source:
-            row = template.copy()
-            for position, value in zip(positions, values, strict=True):
-                row[position] = value
-            yield row
+    def constants(self, instance) -> list:
+        """The values of the columns after ``first``, from ``instance``, adapted for the database."""
+        return [field.get_db_prep_save(getattr(instance, field.attname), connection)
+                for field in self.fields[self.varying:]]
 
     def write(self, rows) -> int:
         quote = connection.ops.quote_name
@@ -455,11 +446,21 @@ class _Table:
         return written
 
 
-def _prepared_rows(batch: ImportBatch) -> Iterator[list]:
+def _prepared_index(batch: ImportBatch) -> Iterator[tuple[int, str]]:
+    """(line, ID-number digest) of each prepared row, without decoding the rest."""
     with default_storage.open(batch.mapping["prepared"], "rb") as handle:
         for raw in handle:
-            if raw.strip():
-                yield json.loads(raw)
+            line, digest, _values = raw.split(b"\t", 2)
+            yield int(line), digest.decode()
+
+
+def _prepared_rows(batch: ImportBatch) -> Iterator[tuple[int, list]]:
+    """(line, values in PREPARED_FIELDS order) of each prepared row. A prepared file holds one
+    row a line: its line number, its digest and the values as JSON, separated by tabs."""
+    with default_storage.open(batch.mapping["prepared"], "rb") as handle:
+        for raw in handle:
+            line, _digest, values = raw.split(b"\t", 2)
+            yield int(line), json.loads(values)
 
 
 def _delete_prepared(batch: ImportBatch) -> None:
@@ -498,10 +499,11 @@ def member_import_undo(*, actor, batch: ImportBatch, request=None) -> ImportBatc
     blocker = selectors_import.import_batch_undo_blocker(batch)
     if blocker:
         raise ValidationError(blocker)
-    _copy_to_history(batch, history_type="-", actor=actor, at=timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Member._meta.db_table)} "  # noqa: S608 - _meta name
-                       "WHERE import_batch_id = %s", [batch.pk])
+    with _roomy_page_cache():
+        _copy_to_history(batch, history_type="-", actor=actor, at=timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(Member._meta.db_table)} "  # noqa: S608 - _meta
+                           "WHERE import_batch_id = %s", [batch.pk])
     batch.state = State.UNDONE
     batch.message = f"已撤销：删除了本批次导入的{batch.imported_rows}名党员。"
     batch.save(update_fields=["state", "message"])

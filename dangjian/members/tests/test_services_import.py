@@ -196,3 +196,21 @@ def test_batch_cannot_be_undone_once_a_member_changed(city, street_admin):
     with pytest.raises(ValidationError, match="修改过"):
         services_import.member_import_undo(actor=street_admin, batch=batch)
     assert Member.objects.filter(import_batch=batch).count() == 3
+
+
+def test_a_batch_previewed_before_the_prepared_format_changed_asks_for_a_new_preview(city, street_admin):
+    batch = previewed(street_admin, city.org(city.dahanggong), clean_roster(2)[0])
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        mapping={**batch.mapping, "prepared": f"imports/prepared/batch-{batch.pk}.jsonl"})
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch)
+    assert batch.state == State.FAILED and "重新预览" in batch.message
+    assert not Member.objects.filter(import_batch=batch).exists()
+
+
+def test_a_row_with_a_too_long_name_is_refused_with_the_field_message(city, street_admin):
+    row = clean_row(person(1))
+    row[HEADERS.index("姓名")] = "张" * 41
+    batch = previewed(street_admin, city.org(city.dahanggong), workbook_bytes([HEADERS, row]))
+    assert batch.valid_rows == 0
+    # Django's own max_length message, labelled with the field (the pinyin keys are too long too)
+    assert batch.errors[0]["messages"][0].startswith("姓名：") and "40" in batch.errors[0]["messages"][0]
