@@ -1,6 +1,6 @@
 """The back-office sidebar: grouped by the work, shown only where the user has a role."""
 
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts import scoping
@@ -19,13 +19,15 @@ def _is_city_admin(request):
 
 
 def sidebar_navigation(request):
+    # Called once per page (unfold builds the sidebar per request): the links are reversed here,
+    # once each, rather than as lazy strings unfold evaluates again for every use.
     return [
         {
             "title": _("工作台"),
             "items": [
-                {"title": _("统计看板"), "icon": "dashboard", "link": reverse_lazy("admin:index"),
+                {"title": _("统计看板"), "icon": "dashboard", "link": reverse("admin:index"),
                  "permission": _has_role},
-                {"title": _("组织体检"), "icon": "health_and_safety", "link": reverse_lazy("dashboard:health"),
+                {"title": _("组织体检"), "icon": "health_and_safety", "link": reverse("dashboard:health"),
                  "permission": _has_role},
             ],
         },
@@ -33,23 +35,23 @@ def sidebar_navigation(request):
             "title": _("区域与组织"),
             "items": [
                 {"title": _("区域"), "icon": "account_tree",
-                 "link": reverse_lazy("admin:organizations_area_changelist"), "permission": _has_role},
+                 "link": reverse("admin:organizations_area_changelist"), "permission": _has_role},
                 {"title": _("党组织"), "icon": "flag",
-                 "link": reverse_lazy("admin:organizations_partyorganization_changelist"), "permission": _has_role},
+                 "link": reverse("admin:organizations_partyorganization_changelist"), "permission": _has_role},
                 {"title": _("驻区单位"), "icon": "apartment",
-                 "link": reverse_lazy("admin:organizations_unit_changelist"), "permission": _has_role},
+                 "link": reverse("admin:organizations_unit_changelist"), "permission": _has_role},
             ],
         },
         {
             "title": _("党员管理"),
             "items": [
                 {"title": _("党员名册"), "icon": "groups",
-                 "link": reverse_lazy("admin:members_member_changelist"), "permission": _has_role},
-                {"title": _("组织关系转接"), "icon": "swap_horiz", "link": reverse_lazy("members:transfers"),
+                 "link": reverse("admin:members_member_changelist"), "permission": _has_role},
+                {"title": _("组织关系转接"), "icon": "swap_horiz", "link": reverse("members:transfers"),
                  "permission": _has_role},
                 {"title": _("流动党员"), "icon": "directions_walk",
                  "link": lambda request: f"{reverse('members:care')}?group=floating_out", "permission": _has_role},
-                {"title": _("关爱台账/走访"), "icon": "volunteer_activism", "link": reverse_lazy("members:care"),
+                {"title": _("关爱台账/走访"), "icon": "volunteer_activism", "link": reverse("members:care"),
                  "permission": _has_role},
                 {"title": _("导入"), "icon": "upload_file", "link": "/members/import/",
                  "permission": _may_write},
@@ -58,35 +60,35 @@ def sidebar_navigation(request):
         {
             "title": _("党员门户"),
             "items": [
-                {"title": _("通知公告"), "icon": "campaign", "link": reverse_lazy("admin:notices_notice_changelist"),
+                {"title": _("通知公告"), "icon": "campaign", "link": reverse("admin:notices_notice_changelist"),
                  "permission": _has_role},
                 {"title": _("信息更正申请"), "icon": "fact_check",
-                 "link": reverse_lazy("admin:portal_correctionrequest_changelist"), "permission": _has_role},
+                 "link": reverse("admin:portal_correctionrequest_changelist"), "permission": _has_role},
                 {"title": _("门户账号"), "icon": "smartphone",
-                 "link": reverse_lazy("admin:portal_memberaccount_changelist"), "permission": _has_role},
-                {"title": _("签发激活码"), "icon": "password", "link": reverse_lazy("admin:portal_memberaccount_issue"),
+                 "link": reverse("admin:portal_memberaccount_changelist"), "permission": _has_role},
+                {"title": _("签发激活码"), "icon": "password", "link": reverse("admin:portal_memberaccount_issue"),
                  "permission": _may_write},
                 {"title": _("激活码发放记录"), "icon": "receipt_long",
-                 "link": reverse_lazy("admin:portal_activationcode_changelist"), "permission": _has_role},
+                 "link": reverse("admin:portal_activationcode_changelist"), "permission": _has_role},
             ],
         },
         {
             "title": _("群众工作"),
             "items": [
-                {"title": _("群众诉求"), "icon": "support_agent", "link": reverse_lazy("concerns:list"),
+                {"title": _("群众诉求"), "icon": "support_agent", "link": reverse("concerns:list"),
                  "permission": _has_role},
             ],
         },
         {
             "title": _("账号与安全"),
             "items": [
-                {"title": _("用户"), "icon": "person", "link": reverse_lazy("admin:accounts_user_changelist"),
+                {"title": _("用户"), "icon": "person", "link": reverse("admin:accounts_user_changelist"),
                  "permission": _is_city_admin},
                 {"title": _("角色授权"), "icon": "badge",
-                 "link": reverse_lazy("admin:accounts_roleassignment_changelist"), "permission": _has_role},
-                {"title": _("接口令牌"), "icon": "key", "link": reverse_lazy("admin:accounts_apitoken_changelist"),
+                 "link": reverse("admin:accounts_roleassignment_changelist"), "permission": _has_role},
+                {"title": _("接口令牌"), "icon": "key", "link": reverse("admin:accounts_apitoken_changelist"),
                  "permission": _is_city_admin},
-                {"title": _("审计日志"), "icon": "policy", "link": reverse_lazy("admin:accounts_auditentry_changelist"),
+                {"title": _("审计日志"), "icon": "policy", "link": reverse("admin:accounts_auditentry_changelist"),
                  "permission": _is_city_admin},
             ],
         },

@@ -6,6 +6,8 @@ stored pinyin with the primary key in the same direction, search over normalised
 (never the admin's ``icontains``), and every column served by the one page query.
 """
 
+import datetime
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -201,8 +203,10 @@ class RosterChangeList(ChangeList):
         floating = set(FloatingRecord.objects.filter(
             member_id__in=[member.pk for member in members], direction=FloatingDirection.OUTFLOW,
             ended_on__isnull=True).values_list("member_id", flat=True)) if members else set()
+        today = timezone.localdate()  # once per page, not twice per row
         for member in members:
             member.is_floating = member.pk in floating
+            member.shown_on = today
         self.count_is_capped = isinstance(self.paginator, InfinitePaginator)
         self.count_cap = ROSTER_COUNT_CAP
 
@@ -237,6 +241,11 @@ def _badge(text: str, tone: str = "") -> str:
     classes = tones.get(tone, "bg-base-500/8 text-base-700 dark:bg-base-500/20 dark:text-base-200")
     return format_html('<span class="inline-block font-semibold rounded-default text-[11px] whitespace-nowrap '
                        'h-5 leading-5 px-1.5 mr-1 {}">{}</span>', classes, text)
+
+
+def _shown_on(member) -> datetime.date:
+    """The day the roster page computes ages for (set per page by ``RosterChangeList``)."""
+    return getattr(member, "shown_on", None) or timezone.localdate()
 
 
 @admin.register(Member)
@@ -296,7 +305,7 @@ class MemberAdmin(ScopedHistoryAdmin):
 
     @display(description="出生年月 / 年龄", ordering="birth_date")
     def birth_display(self, obj):
-        return f"{obj.birth_date:%Y.%m} · {obj.age_on(timezone.localdate())}岁"
+        return f"{obj.birth_date:%Y.%m} · {obj.age_on(_shown_on(obj))}岁"
 
     @display(description="所在党组织", ordering="organization__name_pinyin")
     def organization_display(self, obj):
@@ -315,7 +324,7 @@ class MemberAdmin(ScopedHistoryAdmin):
 
     @display(description="党龄", ordering="full_member_on")
     def standing_display(self, obj):
-        years = obj.standing_years_on(timezone.localdate())
+        years = obj.standing_years_on(_shown_on(obj))
         if years is None:
             return "预备期"
         if years >= 50:
