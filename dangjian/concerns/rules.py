@@ -42,7 +42,7 @@ def _scoped(scope, queryset):
 )
 def concerns_overdue(scope, on_date: datetime.date):
     url = _detail_urls()
-    overdue = _scoped(scope, Concern.objects.overdue(on_date)).order_by("deadline", "pk")
+    overdue = _scoped(scope, _overdue(on_date)).order_by("deadline", "pk")
     for concern in overdue.iterator(chunk_size=500):
         days = (on_date - concern.deadline).days
         handler = f"，承办：{concern.assignee_label}" if concern.assignee is not None else "，尚未交办"
@@ -57,6 +57,15 @@ def concerns_overdue(scope, on_date: datetime.date):
         )
 
 
+def _overdue(on_date: datetime.date):
+    return Concern.objects.overdue(on_date)
+
+
+@rules.counts("CON-01")
+def count_concerns_overdue(scope, on_date: datetime.date) -> int:
+    return scope.narrow(_overdue(on_date), CONCERN_AREA).order_by().count()
+
+
 @rules.register(
     code="CON-02",
     title="群众诉求受理后未及时交办",
@@ -66,11 +75,9 @@ def concerns_overdue(scope, on_date: datetime.date):
     action="社区及时研判，交办给相关党组织、驻区单位或党员办理。",
 )
 def concerns_unassigned(scope, on_date: datetime.date):
-    within = int(settings.DANGJIAN_RULES.get("CONCERN_ASSIGN_WITHIN_DAYS", 2))
-    cutoff = timezone.make_aware(datetime.datetime.combine(on_date - datetime.timedelta(days=within),
-                                                           datetime.time.min))
+    within = _assign_within_days()
     url = _detail_urls()
-    waiting = _scoped(scope, Concern.objects.filter(status=ConcernStatus.RECEIVED, received_at__lt=cutoff))
+    waiting = _scoped(scope, _unassigned(on_date))
     for concern in waiting.order_by("received_at", "pk").iterator(chunk_size=500):
         days = (on_date - timezone.localdate(concern.received_at)).days
         yield Finding(
@@ -82,3 +89,18 @@ def concerns_unassigned(scope, on_date: datetime.date):
             records_url=url(concern.pk),
             detail={"days_waiting": days, "within": within},
         )
+
+
+def _assign_within_days() -> int:
+    return int(settings.DANGJIAN_RULES.get("CONCERN_ASSIGN_WITHIN_DAYS", 2))
+
+
+def _unassigned(on_date: datetime.date):
+    cutoff = timezone.make_aware(datetime.datetime.combine(on_date - datetime.timedelta(days=_assign_within_days()),
+                                                           datetime.time.min))
+    return Concern.objects.filter(status=ConcernStatus.RECEIVED, received_at__lt=cutoff)
+
+
+@rules.counts("CON-02")
+def count_concerns_unassigned(scope, on_date: datetime.date) -> int:
+    return scope.narrow(_unassigned(on_date), CONCERN_AREA).order_by().count()

@@ -10,7 +10,8 @@ one scan, grouped by ethnicity, gives the total and the counts by status, employ
 band, education, sex and ethnicity — for the period's end *and* the previous period's end,
 since a dashboard shows each figure with its change. It asks for a dozen member figures for
 the same scope, so the summary is kept on the Scope object for its lifetime (one page); a
-Scope made afresh counts afresh. The floating share is one more query (both days too).
+Scope made afresh counts afresh. The same pass counts who is away (the floating share) and,
+for the dashboard's health findings, two member rules' counts for today (members.rules).
 
 The scope reaches members as ``organization_id IN (organizations under the area)``: a member
 has no area of its own, and the IN list lets the database read the scope's members from the
@@ -21,6 +22,7 @@ import datetime
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from dangjian.accounts import scoping
 from dangjian.core.models import Code, CodeTable
@@ -63,7 +65,8 @@ ETHNIC_MINORITIES_SHOWN = 5
 def narrow_members(scope, queryset, member: str = ""):
     """``queryset`` (of members, or of rows reaching a member through ``member``) narrowed to
     the actor's scope (accounts.scoping) and to the focus as an organization IN list."""
-    queryset = scoping.narrow(scope.actor, queryset)
+    if not scoping.sees_all_under(scope.actor, queryset.model, scope.focus_area, (f"{member}organization__area__",)):
+        queryset = scoping.narrow(scope.actor, queryset)
     if scope.focus_area is not None:
         under = PartyOrganization.objects.filter(area__path__startswith=scope.focus_area.path).values("pk")
         queryset = queryset.filter(**{f"{member}organization__in": under})
@@ -116,13 +119,16 @@ def member_summary(scope, period) -> dict:
     by what the figures break down by (ethnicity, employment, education, sex) and by what
     depends on the day (on the roll, full member, age band), a few thousand groups at most,
     summed here. Sixty conditional counts over the same rows took three times as long."""
+    from dangjian.members.rules import member_rule_conditions  # the rules import this module
+
     memo = vars(scope).setdefault("_member_summary", {})
     if period.end in memo:
         return memo[period.end]
     days = sorted({period.end, period.previous().end})
-    # Anyone on the roll on either day: joined by the later one, not gone before the earlier one.
-    members = narrow_members(scope, Member.objects.filter(joined_on__lte=days[-1]).filter(
-        Q(standing=Standing.ACTIVE) | Q(left_on__gt=days[0])))
+    # Anyone on the roll on either day (joined by the later one, not gone before the earlier
+    # one), and anyone on the roll now: the member rules count them in the same pass.
+    members = narrow_members(scope, Member.objects.filter(
+        Q(standing=Standing.ACTIVE) | Q(joined_on__lte=days[-1], left_on__gt=days[0])))
     per_day = {}
     for index, day in enumerate(days):
         bands = [When(_age_condition(day, low, high), then=Value(band))
@@ -130,15 +136,24 @@ def member_summary(scope, period) -> dict:
         per_day[f"on_roll_{index}"] = _flag(_as_of(day))
         per_day[f"full_{index}"] = _flag(Q(full_member_on__isnull=False, full_member_on__lte=day))
         per_day[f"age_{index}"] = Case(*bands, default=Value(-1), output_field=IntegerField())
-    rows = list(members.annotate(**per_day)
-                .values(*per_day, "ethnicity_id", "employment", "education_id", "sex_id").annotate(n=Count("pk")))
+    # Counted within each group (not grouped by): who is away on each day, and the member
+    # rules' counts for today (MEM-01 and MEM-03, members on the roll now) — separate passes
+    # read the same rows again.
+    counted = {f"away_{index}": Count("pk", filter=Q(pk__in=_away_on(day))) for index, day in enumerate(days)}
+    today = timezone.localdate()
+    rule_counts = {f"rule_{name}": Count("pk", filter=Q(standing=Standing.ACTIVE) & condition)
+                   for name, condition in member_rule_conditions(today).items()}
+    rows = list(members.annotate(**per_day).values(*per_day, "ethnicity_id", "employment", "education_id", "sex_id")
+                .annotate(n=Count("pk"), **counted, **rule_counts))
+    vars(scope).setdefault("_member_rule_counts", {}).setdefault(
+        today, {name.removeprefix("rule_"): sum(row[name] for row in rows) for name in rule_counts})
 
     codes = _code_ids(scope)
     education_class = {pk: label for label, digits in EDUCATION_CLASSES
                        for (table, code), pk in codes.items() if table == CodeTable.EDUCATION and code[:1] in digits}
     sex_code = {codes[(CodeTable.SEX, code)]: code for code in ("1", "2") if (CodeTable.SEX, code) in codes}
     for index, day in enumerate(days):
-        summary = {"total": 0, "full": 0, "ethnicity": {},
+        summary = {"total": 0, "full": 0, "away": 0, "ethnicity": {},
                    **{f"employment:{value}": 0 for value in Employment.values},
                    **{f"age:{band}": 0 for band in range(len(AGE_BANDS))},
                    **{f"education:{label}": 0 for label, _digits in EDUCATION_CLASSES},
@@ -149,6 +164,7 @@ def member_summary(scope, period) -> dict:
             n = row["n"]
             summary["total"] += n
             summary["full"] += n * row[f"full_{index}"]
+            summary["away"] += row[f"away_{index}"]
             if f"employment:{row['employment']}" in summary:
                 summary[f"employment:{row['employment']}"] += n
             if row[f"age_{index}"] >= 0:
@@ -254,24 +270,11 @@ def floating_share(scope, period):
     total = member_summary(scope, period)["total"]
     if not total:
         return None
-    return _share(_members_away(scope, period)[period.end], total)
+    return _share(member_summary(scope, period)["away"], total)
 
 
-def _members_away(scope, period) -> dict[datetime.date, int]:
-    """{day: members away (an open outflow record) on that day} for the period's end and the
-    previous period's end, from the few floating records to their members in one query
-    (memoised on the scope)."""
-    memo = vars(scope).setdefault("_members_away", {})
-    if period.end not in memo:
-        days = sorted({period.end, period.previous().end})
-        counts = {}
-        for day in days:
-            away_on = (Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-                       & _as_of(day, "member__"))
-            counts[day.isoformat()] = Count("member_id", distinct=True, filter=away_on)
-        records = FloatingRecord.objects.filter(direction=FloatingDirection.OUTFLOW, started_on__lte=days[-1],
-                                                member__isnull=False)
-        records = narrow_members(scope, records, "member__")
-        found = records.aggregate(**counts)
-        memo.update({day: found[day.isoformat()] for day in days})
-    return memo
+def _away_on(day: datetime.date):
+    """The members away on ``day``: an outflow record open then (a few thousand records
+    city-wide, hashed once per query)."""
+    return (FloatingRecord.objects.filter(direction=FloatingDirection.OUTFLOW, member__isnull=False, started_on__lte=day)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day)).values("member_id"))

@@ -42,13 +42,12 @@ def scoped_members(scope):
 
 def _scoped_either_side(scope, queryset, area_prefixes: tuple[str, ...]):
     """A record seen from two organizations (a letter, a floating record): narrowed to the
-    actor's scope, then focused on either side's area."""
-    queryset = scoping.narrow(scope.actor, queryset)
+    actor's scope, then focused on either side's area (the focus alone where it implies the
+    scope)."""
+    if not scoping.sees_all_under(scope.actor, queryset.model, scope.focus_area, area_prefixes):
+        queryset = scoping.narrow(scope.actor, queryset)
     if scope.focus_area is not None:
-        under = Q()
-        for prefix in area_prefixes:
-            under |= Q(**{f"{prefix}path__startswith": scope.focus_area.path})
-        queryset = queryset.filter(under)
+        queryset = scoping.under_area(queryset, scope.focus_area, area_prefixes)
     return queryset
 
 
@@ -228,17 +227,21 @@ def _probation_ended(scope, on_date: datetime.date):
 
 
 def _member_counts(scope, on_date: datetime.date) -> dict[str, int]:
-    """MEM-01's, MEM-03's and MEM-08's counts from one pass over the scope's members
-    (memoised on the scope and day, as the dashboard reads all three)."""
+    """MEM-01's and MEM-03's counts from one pass over the scope's members (memoised on the
+    scope and day; the dashboard's member summary leaves them here)."""
     memo = vars(scope).setdefault("_member_rule_counts", {})
     if on_date not in memo:
-        care_due = Q(joined_on__lte=on_date) & care.visits_due_condition(on_date=on_date,
-                                                                         cadences=care.cadence_rows())
         memo[on_date] = scoped_members(scope).aggregate(
-            probation=Count("pk", filter=_probation_ended_condition(on_date)),
-            lost_contact=Count("pk", filter=_lost_contact_condition(on_date)),
-            care_due=Count("pk", filter=care_due))
+            **{name: Count("pk", filter=condition) for name, condition in member_rule_conditions(on_date).items()})
     return memo[on_date]
+
+
+def member_rule_conditions(on_date: datetime.date) -> dict[str, Q]:
+    """{count name: condition} of MEM-01 and MEM-03 over members on the roll: tests of the
+    members' own columns, so the dashboard's member summary (members.metrics) counts them in
+    its pass over the same members and leaves the counts where :func:`_member_counts` finds
+    them. MEM-08 looks up visits: in that pass it tripled the pass's time; it counts apart."""
+    return {"probation": _probation_ended_condition(on_date), "lost_contact": _lost_contact_condition(on_date)}
 
 
 @rules.counts("MEM-01")
@@ -464,4 +467,5 @@ def _care_candidates(scope, on_date: datetime.date, cadences: list[tuple[str, st
 def count_care_visits_overdue(scope, on_date: datetime.date) -> int:
     # Not the candidates of the check: its SQL shortcuts cost a visit lookup per member, and
     # the condition settles most members on their columns alone.
-    return _member_counts(scope, on_date)["care_due"]
+    due = Q(joined_on__lte=on_date) & care.visits_due_condition(on_date=on_date, cadences=care.cadence_rows())
+    return scoped_members(scope).filter(due).count()

@@ -5,8 +5,11 @@ leap days, for several roles and focuses, every rule's count equals the length o
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from dangjian.accounts.scoping import Scope
+from dangjian.concerns import services as concern_services
+from dangjian.concerns.tests.factories import taken_in
 from dangjian.core.registry import rules
 from dangjian.members import services
 from dangjian.members.models import Employment
@@ -82,6 +85,12 @@ def troubled_city(city, superuser, settings):
     organization_services.organization_update(actor=superuser, organization=city.org(city.changjianglu),
                                               term_started_on=datetime.date(2021, 9, 30))
     organization_services.area_create(actor=superuser, parent=city.meiyuan, name="无组织社区", code="320102002008")
+    # CON-01 / CON-02: concerns taken in two months ago, one never assigned, one assigned
+    long_ago = timezone.now() - 60 * DAY
+    taken_in(actor=superuser, community=city.dahanggong, at=long_ago)
+    concern_services.concern_assign(actor=superuser, concern=taken_in(actor=superuser, community=city.dahanggong,
+                                                                      at=long_ago),
+                                    organization=community_branch)
     return city
 
 
