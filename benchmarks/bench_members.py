@@ -231,7 +231,8 @@ def render(args, rows, build_times, totals) -> str:
     version = ".".join(str(part) for part in connection.Database.sqlite_version_info) if vendor == "sqlite" \
         else str(connection.cursor().connection.info.server_version)
     load = os.getloadavg()
-    env_prefix = "" if vendor == "sqlite" else "DATABASE_URL=postgres://app:app@127.0.0.1:5432/bench "
+    # The database the figures came from, as it was given (the demo role's password is documented).
+    env_prefix = f"DATABASE_URL={os.environ['DATABASE_URL']} " if os.environ.get("DATABASE_URL") else ""
     lines = [
         f"### {'PostgreSQL' if vendor == 'postgresql' else 'SQLite'} · {args.size}"
         f"（{totals['members']:,} 名党员）",
