@@ -91,12 +91,30 @@ def member_search(queryset: QuerySet, query: str) -> QuerySet:
     vendor = connections[queryset.db].vendor
     lowered = query.lower().replace(" ", "")
     if _LATIN.match(lowered):
-        return queryset.filter(_prefix("name_pinyin", lowered, vendor) | _prefix("name_initials", lowered, vendor))
+        return queryset.filter(_pinyin_or_initials(lowered, vendor))
     if _DIGITS.match(lowered):
         return queryset.filter(_prefix("phone", lowered, vendor))
     if len(query) <= NAME_EDGE_MAX_LENGTH:
         return queryset.filter(_name_edges(queryset, query, vendor))
     return queryset.filter(_scanned_on_sqlite(queryset, Q(name__contains=query), vendor))
+
+
+def _pinyin_or_initials(prefix: str, vendor: str) -> Q:
+    """The stored pinyin or initials start with ``prefix`` (lower-case Latin letters).
+
+    On PostgreSQL the page walks the pinyin index in its order and filters: initials such as
+    ``hj`` match thousands of members over the city, all of them past every name before 'h'
+    (≈ 110,000 rows read, ≈ 300 ms). Both keys come from the same syllables
+    (``core.pinyin.pinyin_keys``), so every match has a pinyin starting with the term's first
+    letter; said as a range on the pinyin (the column's C.UTF-8 order is code-point order), it
+    starts the walk at that letter or lets the planner collect the matches and sort them
+    (5–50 ms, docs/benchmarks.md). It never changes which rows match. SQLite's plans are left alone.
+    """
+    matches = _prefix("name_pinyin", prefix, vendor) | _prefix("name_initials", prefix, vendor)
+    if vendor != "postgresql":
+        return matches
+    first = prefix[0]
+    return matches & Q(name_pinyin__gte=first, name_pinyin__lt=chr(ord(first) + 1))
 
 
 def _name_edges(queryset: QuerySet, term: str, vendor: str) -> Q:

@@ -54,3 +54,11 @@ def test_pinyin_keys_are_pypinyins_reading_of_the_whole_name(name):
     syllables = lazy_pinyin(pinyin._clean(name), errors=lambda chars: list(chars.lower()))
     expected = ("".join(syllables).lower(), "".join(syllable[0] for syllable in syllables if syllable).lower())
     assert pinyin.pinyin_keys(name) == expected
+
+
+@given(name=st.text(alphabet=NAME_CHARACTERS, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_the_pinyin_starts_with_the_first_initial(name):
+    # member search on PostgreSQL relies on it (selectors._pinyin_or_initials)
+    full, initials = pinyin.pinyin_keys(name)
+    assert full[:1] == initials[:1]
