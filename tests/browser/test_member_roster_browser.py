@@ -42,6 +42,14 @@ def test_roster_search_and_transfer_received_by_the_street(page, live_server, ci
     expect(results).to_contain_text("139****5678")
     expect(results).to_contain_text("光荣在党50年")
     screenshot(page, "member-roster-search")
+    # and on a phone each row is a card whose cells are led by their column's name (roster.css)
+    page.set_viewport_size({"width": 390, "height": 844})
+    phone_cell = results.locator("td.field-sex_display").first
+    assert phone_cell.evaluate("cell => getComputedStyle(cell, '::before').content") == '"性别"'
+    assert phone_cell.evaluate("cell => getComputedStyle(cell).display") == "flex"
+    screenshot(page, "member-roster-search-phone")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert phone_cell.evaluate("cell => getComputedStyle(cell).display") == "table-cell"
 
     # when it opens the member and issues an introduction letter to 长江路社区 (outside its community)
     results.get_by_role("link", name="王建国").click()

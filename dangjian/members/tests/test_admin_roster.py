@@ -69,6 +69,19 @@ def test_roster_shows_the_scope_masked_and_sorted_by_pinyin(roster, street_admin
     assert "离退休" in rows and "困难" in rows and "光荣在党50年" in rows
 
 
+def test_roster_cells_carry_one_class_styled_by_the_roster_stylesheet(roster, street_admin):
+    # given the street administrator's roster
+    response = _client(street_admin).get(ROSTER)
+    page = response.content.decode()
+    # then each cell carries roster-cell (roster.css) instead of unfold's utility list, which
+    # made up most of the page's HTML (docs/benchmarks.md), and the page links the stylesheet
+    rows = _rows(response)
+    assert '<td class="field-sex_display roster-cell" data-label="性别">' in rows
+    assert 'class="roster-link"' in rows
+    assert "h-[45px]" not in rows and "before:content-[attr(data-label)]" not in rows
+    assert re.search(r'<link href="/static/dangjian/roster(\.[0-9a-f]+)?\.css" rel="stylesheet">', page)
+
+
 def test_roster_query_count_does_not_grow_with_rows(roster, city, superuser, street_admin,
                                                    django_assert_max_num_queries):
     for index in range(30):
