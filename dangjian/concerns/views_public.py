@@ -16,19 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangjian.concerns import rate_limits, selectors, services
 from dangjian.concerns.forms import RateForm, ResidentConcernForm, TrackForm
 from dangjian.concerns.tracking import format_tracking_code
+from dangjian.core.form_errors import put_service_errors_on
 
 FILED_SESSION_KEY = "concerns_filed"
 # The code stays on the "filed" page this long (a refresh must not lose it), then it is gone
 # from the browser's session: someone picking up the phone later cannot read it there.
 FILED_SHOWN_SECONDS = 30 * 60
-
-
-def _put_errors_on(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 def _limited(request, template: str, action: str, context: dict):
@@ -52,7 +45,7 @@ def file_concern(request):
                     location=data["location"], resident_name=data["resident_name"],
                     resident_phone=data["resident_phone"], request=request)
             except ValidationError as error:
-                _put_errors_on(form, error)
+                put_service_errors_on(form, error)
             else:
                 rate_limits.count_attempt(request, rate_limits.FILE)
                 request.session[FILED_SESSION_KEY] = {"code": concern.tracking_code, "at": time.time()}
@@ -117,7 +110,7 @@ def rate(request):
             concern = services.concern_rate(tracking_code=concern.tracking_code, rating=data["rating"],
                                             comment=data["comment"], request=request)
         except ValidationError as error:
-            _put_errors_on(rate_form, error)
+            put_service_errors_on(rate_form, error)
         else:
             notice = ("感谢您的评价！" if concern.status == "evaluated"
                       else "感谢您的评价！我们已重新办理您反映的问题，请留意进度。")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts import audit, scoping
 from dangjian.concerns import forms, selectors, services
+from dangjian.core.form_errors import put_service_errors_on
 from dangjian.members.models import Member
 from dangjian.members.views import role_required
 from dangjian.organizations.models import PartyOrganization, Unit
@@ -25,16 +26,6 @@ PAGE_SIZE = 50
 
 def _render(request, template: str, context: dict):
     return render(request, template, {**admin.site.each_context(request), **context})
-
-
-def _put_errors_on(form, error: Exception) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error) or "您没有权限执行此操作。")
-    elif hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _detail_url(concern) -> str:
@@ -96,7 +87,7 @@ def _step(request, concern, form, form_name: str, call, done: str):
         try:
             call(form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _put_errors_on(form, error)
+            put_service_errors_on(form, error)
         else:
             messages.success(request, done)
             return redirect(_detail_url(concern))
@@ -173,7 +164,7 @@ def concern_intake(request):
                 grid=data["grid"], location=data["location"], resident_name=data["resident_name"],
                 resident_phone=data["resident_phone"], request=request)
         except (ValidationError, PermissionDenied) as error:
-            _put_errors_on(form, error)
+            put_service_errors_on(form, error)
         else:
             messages.success(request, f"已登记。请告知居民查询码：{concern.display_code}（凭码查询进度和评价）。")
             return redirect(_detail_url(concern))

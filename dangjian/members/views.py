@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.accounts import scoping
+from dangjian.core.form_errors import put_service_errors_on
 from dangjian.members import care, forms, selectors, services
 from dangjian.members.models import (
     CareCadence,
@@ -68,16 +69,6 @@ def _require_write(actor, *objects) -> None:
         raise PermissionDenied("您没有权限办理此项业务。")
 
 
-def _put_errors_on(form, error: Exception) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error) or "您没有权限执行此操作。")
-    elif hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
 def _step(request, *, form, call: Callable[[dict], object], done: str, next_url: str, template: str,
           context: dict):
     """Run a lifecycle step: on a valid POST call the service, then go to ``next_url``."""
@@ -85,7 +76,7 @@ def _step(request, *, form, call: Callable[[dict], object], done: str, next_url:
         try:
             call(form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _put_errors_on(form, error)
+            put_service_errors_on(form, error)
         else:
             messages.success(request, done)
             return redirect(next_url)
@@ -464,7 +455,7 @@ def care_cadence(request):
                         services.care_cadence_set(actor=request.user, area=focus, group=group, every_months=months,
                                                   request=request)
             except (ValidationError, PermissionDenied) as error:
-                _put_errors_on(form, error)
+                put_service_errors_on(form, error)
             else:
                 messages.success(request, f"已保存{focus.name}的走访周期。")
                 return redirect(f"{reverse('members:care_cadence')}?area={focus.pk}")

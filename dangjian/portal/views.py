@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dangjian.core.form_errors import put_service_errors_on
 from dangjian.notices import selectors as notice_selectors
 from dangjian.notices import services as notice_services
 from dangjian.portal import cards, forms, selectors, services
@@ -42,16 +43,6 @@ def member_required(view):
     return wrapped
 
 
-def _put_errors_on(form, error: Exception) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error) or "您没有权限执行此操作。")
-    elif hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
 def _page(request, template: str, **context):
     member = getattr(request, "member", None)
     if member is not None:
@@ -69,7 +60,7 @@ def activate(request):
             account = services.account_activate(phone=form.cleaned_data["phone"], code=form.cleaned_data["code"],
                                                 password=form.cleaned_data["password"], request=request)
         except ValidationError as error:
-            _put_errors_on(form, error)
+            put_service_errors_on(form, error)
         else:
             login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "激活成功，欢迎使用党员之家。")
@@ -85,7 +76,7 @@ def sign_in(request):
             user = services.authenticate_member(phone=form.cleaned_data["phone"],
                                                 password=form.cleaned_data["password"], request=request)
         except ValidationError as error:
-            _put_errors_on(form, error)
+            put_service_errors_on(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if not (next_url.startswith("/m/") and url_has_allowed_host_and_scheme(next_url, None)):
@@ -108,7 +99,7 @@ def password_change(request):
             user = services.password_change(user=request.user, old_password=form.cleaned_data["old_password"],
                                             new_password=form.cleaned_data["password"], request=request)
         except ValidationError as error:
-            _put_errors_on(form, error)
+            put_service_errors_on(form, error)
         else:
             update_session_auth_hash(request, user)  # the new password would otherwise end this session
             messages.success(request, "密码已修改。")
@@ -154,7 +145,7 @@ def correction(request):
             services.correction_request_submit(actor=request.user, member=member, changes=form.changes(),
                                                note=form.cleaned_data["note"], request=request)
         except (ValidationError, PermissionDenied) as error:
-            _put_errors_on(form, error)
+            put_service_errors_on(form, error)
         else:
             messages.success(request, "更正申请已提交，支部审核后会更新您的信息。")
             return redirect("portal:home")
@@ -174,7 +165,7 @@ def floating_report(request):
             services.floating_report(actor=request.user, member=member, place=form.cleaned_data["place"],
                                      contact=form.cleaned_data["contact"], request=request)
         except (ValidationError, PermissionDenied) as error:
-            _put_errors_on(form, error)
+            put_service_errors_on(form, error)
         else:
             messages.success(request, "已收到您的平安报告，谢谢！")
             return redirect("portal:home")
