@@ -72,3 +72,15 @@ def demo_builder(*, order: int):
 def builders() -> list[_Builder]:
     autodiscover_modules("demo")
     return sorted({b.name: b for b in _builders}.values(), key=lambda b: (b.order, b.name))
+
+
+def weighted_choice(rng, choices):
+    """One value drawn from ``choices`` = ((value, weight), …) with ``rng`` (the demo's seeded
+    stream, so a size always generates the same data)."""
+    total = sum(weight for _value, weight in choices)
+    pick = rng.uniform(0, total)
+    for value, weight in choices:
+        pick -= weight
+        if pick <= 0:
+            return value
+    return choices[-1][0]

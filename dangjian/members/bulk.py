@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from django.db import connection, models
 from stdnum.cn import ric
 
+from dangjian.core.demo import weighted_choice
+
 # ---------------------------------------------------------------- places
 
 NANJING_DISTRICTS = ("320102", "320104", "320105", "320106", "320111", "320113", "320114", "320115",
@@ -103,17 +105,6 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _weighted(rng, choices):
-    """``choices`` is ((value, weight), ...)."""
-    total = sum(weight for _value, weight in choices)
-    pick = rng.uniform(0, total)
-    for value, weight in choices:
-        pick -= weight
-        if pick <= 0:
-            return value
-    return choices[-1][0]
-
-
 @dataclass
 class Person:
     name: str
@@ -147,11 +138,11 @@ class PeopleGenerator:
         self._taken: set[str] = set()
 
     def person(self, rng, *, district_code: str, kind: str = "community", ethnicity: str | None = None) -> Person:
-        low, high = _weighted(rng, [((lo, hi), w) for lo, hi, w in AGE_BANDS[kind]])
+        low, high = weighted_choice(rng, [((lo, hi), w) for lo, hi, w in AGE_BANDS[kind]])
         age = rng.randint(low, high)
         birth = add_years(ANCHOR, -age) - datetime.timedelta(days=rng.randrange(365))
         female = rng.random() < (0.52 if kind == "community" else 0.38)
-        drawn, regions = _weighted(rng, [((code, regions), weight) for code, weight, regions in ETHNICITIES])
+        drawn, regions = weighted_choice(rng, [((code, regions), weight) for code, weight, regions in ETHNICITIES])
         if ethnicity is not None:
             regions = next(regions for code, _weight, regions in ETHNICITIES if code == ethnicity)
         ethnicity = ethnicity or drawn
@@ -159,7 +150,7 @@ class PeopleGenerator:
         name = self._name(rng, female=female, birth=birth, ethnicity=ethnicity)
         joined_on, full_member_on = self._joining(rng, birth)
         employment, workplace = self._employment(rng, kind=kind, female=female, age=age)
-        education = _weighted(rng, next(weights for before, weights in EDUCATION if birth.year < before))
+        education = weighted_choice(rng, next(weights for before, weights in EDUCATION if birth.year < before))
         difficulty = employment in ("retired", "laid_off") and rng.random() < 0.06
         return Person(
             name=name, id_number=self._id_number(rng, region, birth, female), birth_date=birth, female=female,
@@ -213,7 +204,7 @@ class PeopleGenerator:
         return surname + rng.choice(GIVEN[(generation, female)])
 
     def _joining(self, rng, birth: datetime.date):
-        join_age = _weighted(rng, (((18, 25), 45), ((26, 35), 35), ((36, 50), 20)))
+        join_age = weighted_choice(rng, (((18, 25), 45), ((26, 35), 35), ((36, 50), 20)))
         joined = add_years(birth, rng.randint(*join_age)) + datetime.timedelta(days=rng.randrange(365))
         earliest = add_years(birth, 18) + datetime.timedelta(days=30)
         latest = self.today - datetime.timedelta(days=7)

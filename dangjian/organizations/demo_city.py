@@ -21,6 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from dangjian.core.bulk_tree import add_nodes
+from dangjian.core.demo import weighted_choice
 from dangjian.core.models import Code, CodeTable
 from dangjian.core.periods import years_before
 from dangjian.core.pinyin import full_pinyin
@@ -209,7 +210,7 @@ class _Planner:
 
     def _unit(self, community_code: str, community_name: str, index: int, taken: set[str]) -> PlannedUnit:
         rng = self.rng
-        sector = _weighted(rng, SECTOR_WEIGHTS)
+        sector = weighted_choice(rng, SECTOR_WEIGHTS)
         short = community_name.removesuffix("社区")
         social_type = ""
         for _attempt in range(5):
@@ -232,20 +233,10 @@ class _Planner:
         else:
             name = f"{name}（{index}）"
         taken.add(name)
-        staff = _weighted(rng, STAFF_SIZES) if sector == Sector.NON_PUBLIC_ENTERPRISE else rng.choice((8, 15, 40, 120))
+        staff = weighted_choice(rng, STAFF_SIZES) if sector == Sector.NON_PUBLIC_ENTERPRISE else rng.choice((8, 15, 40, 120))
         return PlannedUnit(credit_code=credit_code(community_code, index), name=name, sector=sector,
                            social_org_type=social_type, address=f"南京市{community_name}{rng.randint(1, 300)}号",
                            area_code=community_code, staff_count=staff)
-
-
-def _weighted(rng, choices):
-    total = sum(weight for _value, weight in choices)
-    pick = rng.uniform(0, total)
-    for value, weight in choices:
-        pick -= weight
-        if pick <= 0:
-            return value
-    return choices[-1][0]
 
 
 # ---------------------------------------------------------------- writing

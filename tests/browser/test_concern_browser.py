@@ -32,17 +32,8 @@ def phone(browser):
         context.close()
 
 
-def _sign_in(page, live_server, user, password):
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("#login-form input[name=username]").fill(user.get_username())
-    page.locator("#login-form input[name=password]").fill(password)
-    page.locator("#login-form [type=submit]").click()
-    page.wait_for_url(re.compile(r".*/admin/$"))
-
-
-def test_a_concern_from_the_phone_page_to_the_rating(phone, live_server, city, screenshot, test_password):
+def test_a_concern_from_the_phone_page_to_the_rating(phone, live_server, city, screenshot, test_password,
+                                                     sign_in_on):
     community = city.areas["320102003001"]  # 华侨路社区 (新街口街道)
     organization = city.org(community)  # 华侨路社区党委
     worker = user_with_role(role=Role.AREA_ADMIN, area=community, username="huaqiaolu", display_name="华侨路社区工作人员")
@@ -71,7 +62,7 @@ def test_a_concern_from_the_phone_page_to_the_rating(phone, live_server, city, s
 
     # when the community worker signs in on their phone and assigns it to the community's party committee
     staff = phone()
-    _sign_in(staff, live_server, worker, test_password)
+    sign_in_on(staff, worker, password=test_password)
     staff.goto(f"{live_server.url}/concerns/?unassigned=on")
     listing = staff.get_by_test_id("concern-list")
     expect(listing).to_contain_text("老年助餐点")
@@ -88,7 +79,7 @@ def test_a_concern_from_the_phone_page_to_the_rating(phone, live_server, city, s
 
     # and the organization's administrator notes progress and resolves it with a reply
     handler = phone()
-    _sign_in(handler, live_server, secretary, test_password)
+    sign_in_on(handler, secretary, password=test_password)
     handler.goto(f"{live_server.url}/concerns/")
     handler.get_by_test_id("concern-list").get_by_role("link", name=re.compile("第.*号")).first.click()
     resolve = handler.get_by_test_id("resolve-form")
