@@ -23,13 +23,20 @@ from ninja.utils import check_csrf
 
 from dangjian.accounts.api import router as accounts_router
 from dangjian.accounts.services import token_authenticate
+from dangjian.activities.api import router as activities_router
 from dangjian.concerns.api import public_router as concerns_public_router
 from dangjian.concerns.api import router as concerns_router
+from dangjian.conference.api import router as conference_router
+from dangjian.coverage.api import router as coverage_router
+from dangjian.dues.api import router as dues_router
+from dangjian.evaluation.api import router as evaluation_router
 from dangjian.members.api import floating_router, transfers_router
 from dangjian.members.api import router as members_router
 from dangjian.organizations.api import router as organizations_router
+from dangjian.orglife.api import router as orglife_router
 from dangjian.portal.access import is_member_account
 from dangjian.portal.api import router as portal_router
+from dangjian.school.api import router as school_router
 
 NOT_AUTHENTICATED = "未登录或登录已过期：请先登录，或在请求头中提供有效的接口令牌（Authorization: Bearer …）。"
 TOKEN_REJECTED = "接口令牌无效、已过期或已被吊销，请联系市级管理员重新签发。"
@@ -167,5 +174,12 @@ api.add_router("/transfers", transfers_router)
 api.add_router("/floating", floating_router)
 api.add_router("/portal", portal_router)
 api.add_router("/concerns", concerns_router)
+api.add_router("/conferences", conference_router)
+api.add_router("/schools", school_router)
+api.add_router("/coverage", coverage_router)
+api.add_router("/orglife", orglife_router)
+api.add_router("/dues", dues_router)
+api.add_router("/activities", activities_router)
+api.add_router("/evaluation", evaluation_router)
 # No authentication: residents file, follow and rate their concerns (rate-limited per address).
 api.add_router("/public/concerns", concerns_public_router)

@@ -102,9 +102,23 @@ def leader(request, city):
 
 
 @pytest.fixture
-def city_users(superuser, city_admin, district_admin, street_admin, community_admin, org_admin, leader):
+def liaison(request, city):
+    """成员单位联络员 of 南京梅园新村科技有限公司 (a function role: its unit's conference work only)."""
+    return _role_user(request, "liaison", account_factories.liaison)
+
+
+@pytest.fixture
+def school_admin(request, city):
+    """党校管理员 of 梅园新村街道党校 (a function role: its school only)."""
+    return _role_user(request, "school_admin", account_factories.school_admin)
+
+
+@pytest.fixture
+def city_users(superuser, city_admin, district_admin, street_admin, community_admin, org_admin, leader,
+               liaison, school_admin):
     """All of the above in one namespace (``city_users.street_admin`` …)."""
     return account_factories.CityUsers(
         superuser=superuser, city_admin=city_admin, district_admin=district_admin, street_admin=street_admin,
-        community_admin=community_admin, org_admin=org_admin, leader=leader,
+        community_admin=community_admin, org_admin=org_admin, leader=leader, liaison=liaison,
+        school_admin=school_admin,
     )

@@ -53,6 +53,13 @@ INSTALLED_APPS = [
     "dangjian.dashboard",
     "dangjian.notices",
     "dangjian.portal",
+    "dangjian.conference",
+    "dangjian.school",
+    "dangjian.coverage",
+    "dangjian.orglife",
+    "dangjian.dues",
+    "dangjian.activities",
+    "dangjian.evaluation",
 ]
 
 MIDDLEWARE = [

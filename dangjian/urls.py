@@ -15,5 +15,12 @@ urlpatterns = [
     path("m/", include("dangjian.portal.urls")),
     path("concerns/", include("dangjian.concerns.urls")),
     path("c/", include("dangjian.concerns.urls_public")),
+    path("conference/", include("dangjian.conference.urls")),
+    path("school/", include("dangjian.school.urls")),
+    path("coverage/", include("dangjian.coverage.urls")),
+    path("orglife/", include("dangjian.orglife.urls")),
+    path("dues/", include("dangjian.dues.urls")),
+    path("activities/", include("dangjian.activities.urls")),
+    path("evaluation/", include("dangjian.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

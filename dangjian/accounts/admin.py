@@ -15,7 +15,7 @@ from dangjian.accounts.models import ApiToken, AuditEntry, RoleAssignment, User
 class RoleAssignmentInline(TabularInline):
     model = RoleAssignment
     fk_name = "user"
-    fields = ["role", "area", "organization", "granted_at", "granted_by"]
+    fields = ["role", "area", "organization", "unit", "school", "granted_at", "granted_by"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -68,17 +68,17 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
 class RoleAssignmentForm(forms.ModelForm):
     class Meta:
         model = RoleAssignment
-        fields = ["user", "role", "area", "organization"]
+        fields = ["user", "role", "area", "organization", "unit", "school"]
 
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ScopedAdmin):
     form = RoleAssignmentForm
-    list_display = ["user", "role", "area", "organization", "granted_at", "granted_by"]
+    list_display = ["user", "role", "area", "organization", "unit", "school", "granted_at", "granted_by"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__display_name"]
-    list_select_related = ["user", "area", "organization", "granted_by"]
-    autocomplete_fields = ["user"]
+    list_select_related = ["user", "area", "organization", "unit", "school", "granted_by"]
+    autocomplete_fields = ["user", "unit"]
 
     def has_change_permission(self, request, obj=None):
         # An assignment is granted or revoked, never edited in place.
@@ -86,7 +86,8 @@ class RoleAssignmentAdmin(ScopedAdmin):
 
     def save_through_service(self, request, *, original, data, change):
         return services.role_grant(actor=request.user, user=data["user"], role=data["role"], area=data.get("area"),
-                                   organization=data.get("organization"), request=request)
+                                   organization=data.get("organization"), unit=data.get("unit"),
+                                   school=data.get("school"), request=request)
 
     def delete_through_service(self, request, obj):
         services.role_revoke(actor=request.user, assignment=obj, request=request)

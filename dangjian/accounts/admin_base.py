@@ -31,13 +31,13 @@ class ScopedAdmin(ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
-        if hasattr(related, "scope_area_path") or hasattr(related, "scope_organization_path"):
+        if scoping.is_scoped_model(related):
             kwargs["queryset"] = scoping.narrow(request.user, related._default_manager.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         related = db_field.related_model
-        if hasattr(related, "scope_area_path") or hasattr(related, "scope_organization_path"):
+        if scoping.is_scoped_model(related):
             kwargs["queryset"] = scoping.narrow(request.user, related._default_manager.all())
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

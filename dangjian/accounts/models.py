@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.organizations.models import Area, PartyOrganization
+from dangjian.organizations.models import Area, PartyOrganization, Unit
 
 
 class User(AbstractUser):
@@ -35,14 +35,30 @@ class Role(models.TextChoices):
     AREA_ADMIN = "area_admin", _("区域管理员")
     ORG_ADMIN = "org_admin", _("党组织管理员")
     LEADER = "leader", _("领导（只读）")
+    # Function roles: narrow duties over one object, not an area or organization subtree.
+    LIAISON = "liaison", _("成员单位联络员")
+    SCHOOL_ADMIN = "school_admin", _("党校管理员")
+    INSTRUCTOR = "instructor", _("党建工作指导员")
 
 
-# Roles that may change records in their scope; a leader only reads.
-WRITING_ROLES = frozenset({Role.CITY_ADMIN, Role.AREA_ADMIN, Role.ORG_ADMIN})
+# The general back-office roles: they see (and the writing ones change) whatever lies in their
+# area or organization subtree. The function roles reach only the models that declare their
+# anchor (scope_unit_path, scope_school_path) and never the registry, roster or dashboards.
+GENERAL_ROLES = frozenset({Role.CITY_ADMIN, Role.AREA_ADMIN, Role.ORG_ADMIN, Role.LEADER})
+FUNCTION_ROLES = frozenset({Role.LIAISON, Role.SCHOOL_ADMIN, Role.INSTRUCTOR})
+
+# Roles that may change records in their scope; a leader only reads. A function role writes only
+# to the models of its duty (a liaison reports progress on its unit's tasks; the services decide
+# which fields).
+WRITING_ROLES = frozenset({Role.CITY_ADMIN, Role.AREA_ADMIN, Role.ORG_ADMIN, *FUNCTION_ROLES})
 
 
 class RoleAssignment(models.Model):
-    """Gives a user a role over an Area subtree or a PartyOrganization subtree (never both)."""
+    """Gives a user a role over exactly one scope: an Area subtree, a PartyOrganization subtree,
+    one Unit (a member unit's liaison) or one PartySchool (its administrator).
+
+    An instructor holds no assignment row: the units assigned to them in the coverage app are
+    their scope (entered once, see ``scoping.register_grant_source``)."""
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
@@ -53,12 +69,19 @@ class RoleAssignment(models.Model):
         PartyOrganization, verbose_name=_("管辖党组织"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="+",
     )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey(
+        "school.PartySchool", verbose_name=_("党校"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
     granted_at = models.DateTimeField(_("授权时间"), default=timezone.now)
     granted_by = models.ForeignKey(
         User, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    scope_area_path = "area__"
+    scope_area_path = ("area__", "unit__area__", "school__area__")
     scope_organization_path = "organization__"
 
     class Meta:
@@ -67,8 +90,12 @@ class RoleAssignment(models.Model):
         ordering = ["user_id", "role", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(area__isnull=False, organization__isnull=True)
-                           | models.Q(area__isnull=True, organization__isnull=False)),
+                condition=(
+                    models.Q(area__isnull=False, organization__isnull=True, unit__isnull=True, school__isnull=True)
+                    | models.Q(area__isnull=True, organization__isnull=False, unit__isnull=True, school__isnull=True)
+                    | models.Q(area__isnull=True, organization__isnull=True, unit__isnull=False, school__isnull=True)
+                    | models.Q(area__isnull=True, organization__isnull=True, unit__isnull=True, school__isnull=False)
+                ),
                 name="roleassignment_exactly_one_scope",
             ),
         ]
@@ -78,11 +105,20 @@ class RoleAssignment(models.Model):
 
     @property
     def scope(self):
-        return self.area or self.organization
+        return self.area or self.organization or self.unit or self.school
 
     def clean(self):
-        if (self.area_id is None) == (self.organization_id is None):
-            raise ValidationError(_("角色必须指定且只能指定一个管辖范围：一个区域或一个党组织。"))
+        anchors = [self.area_id, self.organization_id, self.unit_id, self.school_id]
+        if sum(anchor is not None for anchor in anchors) != 1:
+            raise ValidationError(_("角色必须指定且只能指定一个管辖范围：一个区域、党组织、单位或党校。"))
+        if self.role == Role.INSTRUCTOR:
+            raise ValidationError(_("党建工作指导员的范围来自其联系的单位，请在指导员聘任中指派单位。"))
+        if self.role in GENERAL_ROLES and self.area_id is None and self.organization_id is None:
+            raise ValidationError(_("该角色的管辖范围必须是区域或党组织。"))
+        if self.role == Role.LIAISON and self.unit_id is None:
+            raise ValidationError(_("成员单位联络员的范围必须是一个驻区单位。"))
+        if self.role == Role.SCHOOL_ADMIN and self.school_id is None:
+            raise ValidationError(_("党校管理员的范围必须是一所党校。"))
         if self.role == Role.CITY_ADMIN and (self.area is None or self.area.level != "city"):
             raise ValidationError(_("市级管理员的管辖范围必须是市。"))
         if self.role == Role.AREA_ADMIN and self.area_id is None:

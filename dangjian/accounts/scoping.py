@@ -13,29 +13,65 @@ scoped model names its anchors as class attributes:
 
 Because both trees are materialized paths, "under X" is ``path__startswith=X.path``: an
 indexed prefix range. Selectors, the admin, pages and the API all call :func:`narrow`.
+
+The function roles (a member unit's liaison, a party school's administrator, an instructor) hold
+no subtree but a set of objects: their grants carry ``unit_ids`` / ``school_ids``, and they reach
+only the models that declare the matching anchor, ``scope_unit_path`` or ``scope_school_path``
+(lookup prefixes to a Unit or a PartySchool, same conventions as above). A model without that
+anchor is simply outside their scope. An instructor's units are not a role assignment but the
+coverage app's record of which units they are assigned to: apps add such grants with
+:func:`register_grant_source`, so the fact is entered once.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import Model, Q, QuerySet
 
-from dangjian.accounts.models import WRITING_ROLES, Role, RoleAssignment
+from dangjian.accounts.models import GENERAL_ROLES, WRITING_ROLES, Role, RoleAssignment
 
 _CACHE_ATTR = "_dangjian_grants"
+
+# Object anchors of the function roles: the model attribute naming the lookup prefix, and the
+# Grant field holding the ids the grant reaches.
+ID_ANCHORS = (("scope_unit_path", "unit_ids"), ("scope_school_path", "school_ids"))
+ANCHOR_ATTRS = ("scope_area_path", "scope_organization_path", *(attr for attr, _field in ID_ANCHORS))
 
 
 @dataclass(frozen=True)
 class Grant:
     role: str
-    area_path: str | None
-    organization_path: str | None
-    scope_pk: int
-    scope_label: str
+    area_path: str | None = None
+    organization_path: str | None = None
+    scope_pk: int | None = None
+    scope_label: str = ""
+    unit_ids: frozenset = frozenset()
+    school_ids: frozenset = frozenset()
 
     @property
     def may_write(self) -> bool:
         return self.role in WRITING_ROLES
+
+    @property
+    def is_general(self) -> bool:
+        return self.role in GENERAL_ROLES
+
+
+_grant_sources: list[Callable[[object], Iterable[Grant]]] = []
+
+
+def register_grant_source(source: Callable[[object], Iterable[Grant]]) -> Callable:
+    """Add grants that follow from an app's own records (an instructor's assigned units).
+    Called from the app's ``AppConfig.ready``; ``source(actor)`` runs once per request."""
+    if source not in _grant_sources:
+        _grant_sources.append(source)
+    return source
+
+
+def is_scoped_model(model: type[Model]) -> bool:
+    """Does the model declare any scope anchor (so :func:`narrow` knows how to scope it)?"""
+    return any(hasattr(model, attr) for attr in ANCHOR_ATTRS)
 
 
 def grants_for(actor) -> list[Grant]:
@@ -50,11 +86,16 @@ def grants_for(actor) -> list[Grant]:
             role=assignment.role,
             area_path=assignment.area.path if assignment.area_id else None,
             organization_path=assignment.organization.path if assignment.organization_id else None,
-            scope_pk=assignment.area_id or assignment.organization_id,
+            scope_pk=assignment.area_id or assignment.organization_id or assignment.unit_id or assignment.school_id,
             scope_label=str(assignment.scope),
+            unit_ids=frozenset({assignment.unit_id} if assignment.unit_id else ()),
+            school_ids=frozenset({assignment.school_id} if assignment.school_id else ()),
         )
-        for assignment in RoleAssignment.objects.filter(user=actor).select_related("area", "organization")
+        for assignment in RoleAssignment.objects.filter(user=actor).select_related(
+            "area", "organization", "unit", "school")
     ]
+    for source in _grant_sources:
+        grants.extend(source(actor))
     setattr(actor, _CACHE_ATTR, grants)
     return grants
 
@@ -70,11 +111,24 @@ def is_superuser(actor) -> bool:
 
 
 def has_any_role(actor) -> bool:
-    return is_superuser(actor) or bool(grants_for(actor))
+    """A general back-office role (administrator or leader): the registry, rosters, dashboards.
+    A function role alone (liaison, school administrator, instructor) does not count."""
+    return is_superuser(actor) or any(grant.is_general for grant in grants_for(actor))
 
 
 def may_write_anything(actor) -> bool:
-    return is_superuser(actor) or any(grant.may_write for grant in grants_for(actor))
+    """A general writing role: may change something in the registry or the rosters."""
+    return is_superuser(actor) or any(grant.is_general and grant.may_write for grant in grants_for(actor))
+
+
+def holds_role(actor, *roles: str) -> bool:
+    """Does the actor hold one of ``roles`` (function roles included)?"""
+    return any(grant.role in roles for grant in grants_for(actor))
+
+
+def has_back_office_access(actor) -> bool:
+    """Any staff role at all, general or function: may sign in to the back office."""
+    return is_superuser(actor) or bool(grants_for(actor))
 
 
 def is_city_admin(actor) -> bool:
@@ -99,8 +153,8 @@ def scope_condition(actor, model: type[Model], *, write: bool = False, hops_as_s
         return None
     area_prefixes = _prefixes(model, "scope_area_path")
     organization_prefixes = _prefixes(model, "scope_organization_path")
-    if not area_prefixes and not organization_prefixes:
-        raise TypeError(f"{model.__name__} declares no scope anchor (scope_area_path / scope_organization_path)")
+    if not is_scoped_model(model):
+        raise TypeError(f"{model.__name__} declares no scope anchor ({' / '.join(ANCHOR_ATTRS)})")
 
     grants = [grant for grant in grants_for(actor) if grant.may_write or not write]
     area_paths = [grant.area_path for grant in grants if grant.area_path is not None]
@@ -112,7 +166,23 @@ def scope_condition(actor, model: type[Model], *, write: bool = False, hops_as_s
         if write and _org_reach_is_read_only(model, prefix):
             continue
         condition |= _prefix_condition(model, prefix, organization_paths, hops_as_subquery)
+    for anchor_attr, grant_field in ID_ANCHORS:
+        ids = frozenset().union(*(getattr(grant, grant_field) for grant in grants))
+        for prefix in _prefixes(model, anchor_attr):
+            if write and _org_reach_is_read_only(model, prefix):
+                continue  # a liaison sees the conference its unit sits on; changing it is the chair's
+            condition |= _ids_condition(model, prefix, ids)
     return condition
+
+
+def _ids_condition(model: type[Model], prefix: str, ids: frozenset) -> Q:
+    """Rows whose object anchor (a Unit, a PartySchool reached through ``prefix``) is one of ``ids``."""
+    if not ids:
+        return Q(pk__in=[])
+    under = Q(**{f"{prefix}pk__in": sorted(ids)})
+    if prefix and _crosses_to_many(model, prefix):
+        return Q(pk__in=model._base_manager.filter(under).values("pk"))
+    return under
 
 
 def _prefix_condition(model: type[Model], prefix: str | None, paths: list[str], hops_as_subquery: bool = True) -> Q:
@@ -254,9 +324,36 @@ def _in_scope(actor, obj: Model, *, write: bool) -> bool:
                 continue
             if anchor is not None and any(anchor.startswith(path) for path in grant_paths):
                 return True
+    for anchor_attr, grant_field in ID_ANCHORS:
+        ids = frozenset().union(*(getattr(grant, grant_field) for grant in grants))
+        if not ids:
+            continue
+        for prefix in _prefixes(model, anchor_attr):
+            if write and _org_reach_is_read_only(model, prefix):
+                continue
+            try:
+                anchor_pk = _anchor_pk(obj, prefix)
+            except LookupError:
+                needs_query = True
+                continue
+            if anchor_pk in ids:
+                return True
     if needs_query:
         return narrow(actor, model._base_manager.filter(pk=obj.pk), write=write).exists()
     return False
+
+
+def _anchor_pk(obj: Model, prefix: str):
+    """The pk of ``obj``'s object anchor when reachable through forward relations only."""
+    if prefix and _crosses_to_many(type(obj), prefix):
+        raise LookupError
+    hops = prefix.strip("_").split("__") if prefix else []
+    target = obj
+    for name in hops[:-1]:
+        target = getattr(target, name)
+        if target is None:
+            return None
+    return getattr(target, f"{hops[-1]}_id") if hops else target.pk
 
 
 def can_see(actor, obj: Model) -> bool:

@@ -13,15 +13,16 @@ from dangjian.accounts.models import ApiToken, AuditAction, Role, RoleAssignment
 TOKEN_PREFIX = "dj_"
 
 
-def _require_may_manage_roles(actor, *, area=None, organization=None) -> None:
+def _require_may_manage_roles(actor, *, area=None, organization=None, unit=None, school=None) -> None:
     """Who may grant a role: a superuser or city administrator anywhere; an area administrator
-    only inside the area of that very grant (an organization's location must lie in it).
-    Nobody grants a role wider than their own scope."""
+    only inside the area of that very grant (an organization's, unit's or school's location must
+    lie in it). Nobody grants a role wider than their own scope."""
     if scoping.is_city_admin(actor):
         return
-    if area is None and organization is None:
+    located = area or next((anchor.area for anchor in (organization, unit, school) if anchor is not None), None)
+    if located is None:
         raise PermissionDenied("您没有权限在该范围内授予角色。")
-    target_path = area.path if area is not None else organization.area.path
+    target_path = located.path
     admin_paths = [grant.area_path for grant in scoping.grants_for(actor)
                    if grant.role == Role.AREA_ADMIN and grant.area_path]
     if not admin_paths:
@@ -31,18 +32,22 @@ def _require_may_manage_roles(actor, *, area=None, organization=None) -> None:
 
 
 @transaction.atomic
-def role_grant(*, actor, user: User, role: str, area=None, organization=None, request=None) -> RoleAssignment:
-    """Give ``user`` a role over one Area subtree or one PartyOrganization subtree."""
+def role_grant(*, actor, user: User, role: str, area=None, organization=None, unit=None, school=None,
+               request=None) -> RoleAssignment:
+    """Give ``user`` a role over one scope: an Area subtree, a PartyOrganization subtree, one Unit
+    (a liaison) or one PartySchool (its administrator)."""
     if role not in Role.values:
         raise ValidationError({"role": "未知的角色。"})
-    assignment = RoleAssignment(user=user, role=role, area=area, organization=organization,
+    assignment = RoleAssignment(user=user, role=role, area=area, organization=organization, unit=unit,
+                                school=school,
                                 granted_by=actor if getattr(actor, "is_authenticated", False) else None)
     # clean() states the one-scope rule in words; the check constraint would repeat it by its name.
     assignment.full_clean(validate_constraints=False)
-    _require_may_manage_roles(actor, area=area, organization=organization)
+    _require_may_manage_roles(actor, area=area, organization=organization, unit=unit, school=school)
     if role == Role.CITY_ADMIN and not scoping.is_city_admin(actor):
         raise PermissionDenied("只有市级管理员可以授予市级管理员角色。")
-    if RoleAssignment.objects.filter(user=user, role=role, area=area, organization=organization).exists():
+    if RoleAssignment.objects.filter(user=user, role=role, area=area, organization=organization, unit=unit,
+                                     school=school).exists():
         raise ValidationError("该用户已有相同的角色和管辖范围。")
     assignment.save()
     if not user.is_staff:
@@ -55,7 +60,8 @@ def role_grant(*, actor, user: User, role: str, area=None, organization=None, re
 
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment, request=None) -> None:
-    _require_may_manage_roles(actor, area=assignment.area, organization=assignment.organization)
+    _require_may_manage_roles(actor, area=assignment.area, organization=assignment.organization,
+                              unit=assignment.unit, school=assignment.school)
     if assignment.user_id == getattr(actor, "pk", None) and not scoping.is_superuser(actor):
         raise PermissionDenied("不能撤销自己的角色，请联系上级管理员。")
     audit.record_role_revoked(actor=actor, assignment=assignment, request=request)

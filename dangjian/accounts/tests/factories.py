@@ -57,17 +57,20 @@ def superuser(username: str = "superuser") -> User:
     return user
 
 
-def user_with_role(*, role: str, area=None, organization=None, actor=None, **user_fields) -> User:
-    """A new user holding ``role`` over ``area`` or ``organization``, granted by ``actor``."""
+def user_with_role(*, role: str, area=None, organization=None, unit=None, school=None, actor=None,
+                   **user_fields) -> User:
+    """A new user holding ``role`` over one scope (area, organization, unit or school), granted by ``actor``."""
     user = UserFactory(**user_fields)
-    services.role_grant(actor=actor or superuser(), user=user, role=role, area=area, organization=organization)
+    services.role_grant(actor=actor or superuser(), user=user, role=role, area=area, organization=organization,
+                        unit=unit, school=school)
     return user
 
 
-def grant(user: User, *, role: str, area=None, organization=None, actor=None) -> RoleAssignment:
+def grant(user: User, *, role: str, area=None, organization=None, unit=None, school=None,
+          actor=None) -> RoleAssignment:
     """One more role for an existing user."""
     return services.role_grant(actor=actor or superuser(), user=user, role=role, area=area,
-                               organization=organization)
+                               organization=organization, unit=unit, school=school)
 
 
 # ---------------------------------------------------------------- the city's users
@@ -103,6 +106,21 @@ def leader(city, **user_fields) -> User:
                           **{"username": "leader", "display_name": "玄武区领导", **user_fields})
 
 
+def liaison(city, **user_fields) -> User:
+    """成员单位联络员 of 南京梅园新村科技有限公司 (a unit in 梅园新村街道)."""
+    return user_with_role(role=Role.LIAISON, unit=city.unit(city.meiyuan),
+                          **{"username": "liaison", "display_name": "梅园新村科技联络员", **user_fields})
+
+
+def school_admin(city, **user_fields) -> User:
+    """党校管理员 of 梅园新村街道党校."""
+    from dangjian.school.models import PartySchool
+
+    school, _created = PartySchool.objects.get_or_create(name="梅园新村街道党校", area=city.meiyuan)
+    return user_with_role(role=Role.SCHOOL_ADMIN, school=school,
+                          **{"username": "school_admin", "display_name": "梅园新村街道党校管理员", **user_fields})
+
+
 @dataclass
 class CityUsers:
     superuser: User
@@ -112,6 +130,8 @@ class CityUsers:
     community_admin: User
     org_admin: User
     leader: User
+    liaison: User
+    school_admin: User
 
     def all(self) -> dict[str, User]:
         return dict(self.__dict__)
@@ -127,7 +147,7 @@ def build_city_users(city) -> CityUsers:
     return CityUsers(
         superuser=superuser(), city_admin=city_admin(city), district_admin=district_admin(city),
         street_admin=street_admin(city), community_admin=community_admin(city), org_admin=org_admin(city),
-        leader=leader(city),
+        leader=leader(city), liaison=liaison(city), school_admin=school_admin(city),
     )
 
 

@@ -9,7 +9,7 @@ from dangjian.accounts.tests.factories import UserFactory, audit_entries_for
 
 pytestmark = pytest.mark.usefixtures("module_city")
 
-ONE_SCOPE = "角色必须指定且只能指定一个管辖范围：一个区域或一个党组织。"
+ONE_SCOPE = "角色必须指定且只能指定一个管辖范围：一个区域、党组织、单位或党校。"
 
 
 def written():
