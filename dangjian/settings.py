@@ -213,6 +213,10 @@ DANGJIAN_RULES = {
     "CONCERN_ASSIGN_WITHIN_DAYS": 2,
 }
 
+# QR check-in (core/checkin.py) for classes and activities: a code is accepted from this long
+# before the start to this long after the end, and is dead otherwise.
+DANGJIAN_CHECKIN = {"opens_before_minutes": 30, "closes_after_minutes": 30}
+
 # The public concern pages and endpoints (no login): per source address, at most ``count``
 # attempts in ``seconds``. Filing counts each concern filed; lookups count every code tried
 # (tracking and rating), found or not, so a code cannot be guessed by trying many.
