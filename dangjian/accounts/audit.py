@@ -3,6 +3,7 @@ transaction, so an event is recorded exactly when the change it describes is com
 
 from django.db import models
 
+from dangjian.accounts import audit_chain
 from dangjian.accounts.models import AuditAction, AuditEntry
 
 
@@ -27,7 +28,7 @@ def _record(*, action: str, actor=None, request=None, obj: models.Model | None =
         entry.object_type = obj._meta.label
         entry.object_id = str(obj.pk)
         entry.object_repr = str(obj)[:200]
-    entry.save()
+    audit_chain.append(entry)
     return entry
 
 
@@ -102,3 +103,9 @@ def record_portal_refused(*, what: str, phone: str, request=None) -> AuditEntry:
     """A refused portal activation or sign-in (a wrong code or password, or too many attempts)."""
     return _record(action=AuditAction.LOGIN_FAILED, actor_label=f"portal:{phone[:20]}", request=request,
                    event=what)
+
+
+def record_audit_archived(*, actor, archive, request=None) -> AuditEntry:
+    return _record(action=AuditAction.ARCHIVE, actor=actor, request=request, obj=archive,
+                   entries=archive.entry_count, first=archive.first_entry_id, last=archive.last_entry_id,
+                   sha256=archive.file_sha256)

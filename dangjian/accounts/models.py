@@ -178,6 +178,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("修改")
     MOVE = "move", _("移动")
     DELETE = "delete", _("删除")
+    ARCHIVE = "archive", _("归档审计日志")
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -202,6 +203,10 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    # The hash chain (accounts/audit_chain.py): each entry's hash covers its content and the hash
+    # of the entry before it, so an edited, removed or inserted row breaks every hash after it.
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(_("本条摘要"), max_length=64, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -220,3 +225,45 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志不可删除。")
+
+
+class AuditChainHead(models.Model):
+    """One row: the hash of the newest audit entry. Writers lock it (SELECT … FOR UPDATE) so
+    concurrent transactions append to the chain one after another instead of forking it."""
+
+    last_hash = models.CharField(max_length=64, blank=True)
+    last_entry_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self):
+        return f"{self.last_entry_id}: {self.last_hash[:12]}"
+
+
+class AuditArchive(models.Model):
+    """A segment of the audit log moved past its retention period into an archive file.
+
+    Entries leave the table only into an archive whose digest is kept here, never silently:
+    the chain stays verifiable across the cut (``last_hash`` is the first kept entry's
+    ``prev_hash``) and the file can be checked against ``file_sha256``."""
+
+    created_at = models.DateTimeField(_("归档时间"), default=timezone.now)
+    created_by = models.ForeignKey(User, verbose_name=_("归档人"), null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    file_name = models.CharField(_("归档文件"), max_length=200)
+    file_sha256 = models.CharField(_("文件摘要"), max_length=64)
+    first_entry_id = models.BigIntegerField(_("起始编号"))
+    last_entry_id = models.BigIntegerField(_("截止编号"))
+    entry_count = models.PositiveIntegerField(_("条数"))
+    older_than = models.DateTimeField(_("归档截止时间"))
+    last_hash = models.CharField(_("末条摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计日志归档")
+        verbose_name_plural = _("审计日志归档")
+        ordering = ["-last_entry_id"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.first_entry_id}–{self.last_entry_id})"
