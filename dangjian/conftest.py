@@ -114,11 +114,30 @@ def school_admin(request, city):
 
 
 @pytest.fixture
+def system_admin(request, city):
+    """系统管理员 (三员: configuration and system state; no data, no audit log)."""
+    return _role_user(request, "system_admin", account_factories.system_admin)
+
+
+@pytest.fixture
+def security_admin(request, city):
+    """安全管理员 (三员: accounts, roles and scopes; no business data)."""
+    return _role_user(request, "security_admin", account_factories.security_admin)
+
+
+@pytest.fixture
+def audit_admin(request, city):
+    """审计管理员 (三员: reads and exports the audit log only)."""
+    return _role_user(request, "audit_admin", account_factories.audit_admin)
+
+
+@pytest.fixture
 def city_users(superuser, city_admin, district_admin, street_admin, community_admin, org_admin, leader,
-               liaison, school_admin):
+               liaison, school_admin, system_admin, security_admin, audit_admin):
     """All of the above in one namespace (``city_users.street_admin`` …)."""
     return account_factories.CityUsers(
         superuser=superuser, city_admin=city_admin, district_admin=district_admin, street_admin=street_admin,
         community_admin=community_admin, org_admin=org_admin, leader=leader, liaison=liaison,
-        school_admin=school_admin,
+        school_admin=school_admin, system_admin=system_admin, security_admin=security_admin,
+        audit_admin=audit_admin,
     )

@@ -3,11 +3,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from dangjian.api import api
-from dangjian.core.views import healthz
+from dangjian.core.views import healthz, system_status_page
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    path("system/", system_status_page, name="system-status"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("dashboard/", include("dangjian.dashboard.urls")),

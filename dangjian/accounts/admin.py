@@ -9,7 +9,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 
 from dangjian.accounts import scoping, selectors, services
 from dangjian.accounts.admin_base import ScopedAdmin
-from dangjian.accounts.models import ApiToken, AuditEntry, RoleAssignment, User
+from dangjian.accounts.models import ApiToken, AuditArchive, AuditEntry, RoleAssignment, User
 
 
 class RoleAssignmentInline(TabularInline):
@@ -25,7 +25,7 @@ class RoleAssignmentInline(TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return scoping.has_any_role(request.user)
+        return scoping.has_any_role(request.user) or scoping.is_security_admin(request.user)
 
 
 @admin.register(User)
@@ -47,11 +47,20 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_queryset(self, request):
+        return selectors.users_for(request.user)
+
+    def has_module_permission(self, request):
+        return scoping.may_manage_accounts(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.has_any_role(request.user) or scoping.is_security_admin(request.user)
+
     def has_add_permission(self, request):
-        return scoping.is_city_admin(request.user)
+        return scoping.may_manage_accounts(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return scoping.is_city_admin(request.user)
+        return scoping.may_manage_accounts(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # accounts are deactivated, never deleted: the audit log refers to them
@@ -80,9 +89,38 @@ class RoleAssignmentAdmin(ScopedAdmin):
     list_select_related = ["user", "area", "organization", "unit", "school", "granted_by"]
     autocomplete_fields = ["user", "unit"]
 
+    def get_queryset(self, request):
+        return selectors.role_assignments_for(request.user).select_related(*self.list_select_related)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if scoping.is_security_admin(request.user):
+            # The security administrator grants anywhere but holds no data scope of their own.
+            kwargs["queryset"] = db_field.related_model._default_manager.all()
+            return super(ScopedAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _manages_roles(self, request):
+        return scoping.may_write_anything(request.user) or scoping.is_security_admin(request.user)
+
+    def has_module_permission(self, request):
+        return scoping.has_any_role(request.user) or scoping.is_security_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if scoping.is_security_admin(request.user):
+            return True
+        return super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._manages_roles(request)
+
     def has_change_permission(self, request, obj=None):
         # An assignment is granted or revoked, never edited in place.
-        return obj is None and scoping.may_write_anything(request.user)
+        return obj is None and self._manages_roles(request)
+
+    def has_delete_permission(self, request, obj=None):
+        if scoping.is_security_admin(request.user):
+            return True
+        return super().has_delete_permission(request, obj)
 
     def save_through_service(self, request, *, original, data, change):
         return services.role_grant(actor=request.user, user=data["user"], role=data["role"], area=data.get("area"),
@@ -114,13 +152,13 @@ class ApiTokenAdmin(ScopedAdmin):
         return selectors.token_list_for(request.user)
 
     def has_module_permission(self, request):
-        return scoping.is_city_admin(request.user)
+        return scoping.may_manage_accounts(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return scoping.is_city_admin(request.user) or (obj is not None and obj.user_id == request.user.pk)
+        return scoping.may_manage_accounts(request.user) or (obj is not None and obj.user_id == request.user.pk)
 
     def has_add_permission(self, request):
-        return scoping.is_city_admin(request.user)
+        return scoping.may_manage_accounts(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -143,28 +181,61 @@ class ApiTokenAdmin(ScopedAdmin):
         self.message_user(request, _("已吊销 %(count)d 个令牌。") % {"count": revoked})
 
     def get_actions(self, request):
-        return ModelAdmin.get_actions(self, request) if scoping.is_city_admin(request.user) else {}
+        return ModelAdmin.get_actions(self, request) if scoping.may_manage_accounts(request.user) else {}
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ModelAdmin):
-    """Read-only: city administrators view the log; nobody edits or deletes it."""
+    """Read-only, for the audit administrator alone (三员分立): search, filter, export; nobody edits
+    or deletes an entry."""
 
     list_display = ["at", "actor_label", "action", "object_type", "object_repr", "source_ip"]
     list_filter = ["action"]
-    search_fields = ["actor_label", "object_repr", "object_id"]
+    search_fields = ["actor_label", "object_repr", "object_id", "source_ip"]
     date_hierarchy = "at"
     show_full_result_count = False
-    actions = None
+    actions = ["export_selected"]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in AuditEntry._meta.fields]
 
     def has_module_permission(self, request):
-        return scoping.is_city_admin(request.user)
+        return scoping.is_audit_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return scoping.is_city_admin(request.user)
+        return scoping.is_audit_admin(request.user)
+
+    @admin.action(description=_("导出所选审计日志（.xlsx）"))
+    def export_selected(self, request, queryset):
+        from dangjian.accounts.audit_export import audit_entries_workbook_response
+
+        return audit_entries_workbook_response(actor=request.user, entries=queryset, request=request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditArchive)
+class AuditArchiveAdmin(ModelAdmin):
+    """The archive files the old audit entries were moved into (read-only, audit administrator)."""
+
+    list_display = ["created_at", "file_name", "first_entry_id", "last_entry_id", "entry_count", "file_sha256"]
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in AuditArchive._meta.fields]
+
+    def has_module_permission(self, request):
+        return scoping.is_audit_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.is_audit_admin(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -13,6 +13,10 @@ DEMO_ACCOUNTS = [
     ("community", "大行宫社区书记", Role.AREA_ADMIN, ("area", "320102002001")),
     ("org", "梅园新村街道党工委组织委员", Role.ORG_ADMIN, ("organization", "中共梅园新村街道工作委员会")),
     ("leader", "玄武区领导", Role.LEADER, ("area", "320102")),
+    # 三员分立: each over the whole system, none sees business data.
+    ("sysadmin", "系统管理员", Role.SYSTEM_ADMIN, ("area", "320100")),
+    ("security", "安全管理员", Role.SECURITY_ADMIN, ("area", "320100")),
+    ("auditor", "审计管理员", Role.AUDIT_ADMIN, ("area", "320100")),
 ]
 
 

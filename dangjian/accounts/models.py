@@ -39,6 +39,11 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("成员单位联络员")
     SCHOOL_ADMIN = "school_admin", _("党校管理员")
     INSTRUCTOR = "instructor", _("党建工作指导员")
+    # 三员分立 (GB/T 22239-2019 8.1.4.2): three duty roles over the deployment, none of which sees
+    # business or personal data, and none of which may be held with any other role.
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
 # The general back-office roles: they see (and the writing ones change) whatever lies in their
@@ -46,6 +51,11 @@ class Role(models.TextChoices):
 # anchor (scope_unit_path, scope_school_path) and never the registry, roster or dashboards.
 GENERAL_ROLES = frozenset({Role.CITY_ADMIN, Role.AREA_ADMIN, Role.ORG_ADMIN, Role.LEADER})
 FUNCTION_ROLES = frozenset({Role.LIAISON, Role.SCHOOL_ADMIN, Role.INSTRUCTOR})
+# The system administrator configures and watches the system (no audit log, no personal data); the
+# security administrator manages accounts, roles and scopes (no business data); the audit
+# administrator reads and exports the audit log (nothing else). Each is granted over the city
+# Area (the deployment) and carries no data scope.
+DUTY_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 # Roles that may change records in their scope; a leader only reads. A function role writes only
 # to the models of its duty (a liaison reports progress on its unit's tasks; the services decide
@@ -115,6 +125,8 @@ class RoleAssignment(models.Model):
             raise ValidationError(_("党建工作指导员的范围来自其联系的单位，请在指导员聘任中指派单位。"))
         if self.role in GENERAL_ROLES and self.area_id is None and self.organization_id is None:
             raise ValidationError(_("该角色的管辖范围必须是区域或党组织。"))
+        if self.role in DUTY_ROLES and (self.area is None or self.area.level != "city"):
+            raise ValidationError(_("系统管理员、安全管理员和审计管理员的范围必须是市（整个系统）。"))
         if self.role == Role.LIAISON and self.unit_id is None:
             raise ValidationError(_("成员单位联络员的范围必须是一个驻区单位。"))
         if self.role == Role.SCHOOL_ADMIN and self.school_id is None:

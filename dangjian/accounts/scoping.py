@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Model, Q, QuerySet
 
-from dangjian.accounts.models import GENERAL_ROLES, WRITING_ROLES, Role, RoleAssignment
+from dangjian.accounts.models import DUTY_ROLES, GENERAL_ROLES, WRITING_ROLES, Role, RoleAssignment
 
 _CACHE_ATTR = "_dangjian_grants"
 
@@ -84,7 +84,8 @@ def grants_for(actor) -> list[Grant]:
     grants = [
         Grant(
             role=assignment.role,
-            area_path=assignment.area.path if assignment.area_id else None,
+            # A duty role (三员) is granted over the city but scopes no data: no area path.
+            area_path=assignment.area.path if assignment.area_id and assignment.role not in DUTY_ROLES else None,
             organization_path=assignment.organization.path if assignment.organization_id else None,
             scope_pk=assignment.area_id or assignment.organization_id or assignment.unit_id or assignment.school_id,
             scope_label=str(assignment.scope),
@@ -124,6 +125,27 @@ def may_write_anything(actor) -> bool:
 def holds_role(actor, *roles: str) -> bool:
     """Does the actor hold one of ``roles`` (function roles included)?"""
     return any(grant.role in roles for grant in grants_for(actor))
+
+
+def is_security_admin(actor) -> bool:
+    """安全管理员 (or the bootstrap superuser): manages accounts, roles, scopes and tokens."""
+    return is_superuser(actor) or holds_role(actor, Role.SECURITY_ADMIN)
+
+
+def is_audit_admin(actor) -> bool:
+    """审计管理员 (or the bootstrap superuser): the only reader of the audit log."""
+    return is_superuser(actor) or holds_role(actor, Role.AUDIT_ADMIN)
+
+
+def is_system_admin(actor) -> bool:
+    """系统管理员 (or the bootstrap superuser): configuration and the system's state."""
+    return is_superuser(actor) or holds_role(actor, Role.SYSTEM_ADMIN)
+
+
+def may_manage_accounts(actor) -> bool:
+    """Create users, issue tokens to others, see every role assignment: the security administrator;
+    a city administrator keeps it for the business roles (分级授权, see docs/permissions.md)."""
+    return is_security_admin(actor) or is_city_admin(actor)
 
 
 def has_back_office_access(actor) -> bool:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
-from dangjian.accounts.models import ApiToken, AuditAction, Role, RoleAssignment, User
+from dangjian.accounts.models import DUTY_ROLES, ApiToken, AuditAction, Role, RoleAssignment, User
 
 TOKEN_PREFIX = "dj_"
 
@@ -16,8 +16,9 @@ TOKEN_PREFIX = "dj_"
 def _require_may_manage_roles(actor, *, area=None, organization=None, unit=None, school=None) -> None:
     """Who may grant a role: a superuser or city administrator anywhere; an area administrator
     only inside the area of that very grant (an organization's, unit's or school's location must
-    lie in it). Nobody grants a role wider than their own scope."""
-    if scoping.is_city_admin(actor):
+    lie in it). Nobody grants a role wider than their own scope. The security administrator
+    grants anywhere."""
+    if scoping.is_city_admin(actor) or scoping.is_security_admin(actor):
         return
     located = area or next((anchor.area for anchor in (organization, unit, school) if anchor is not None), None)
     if located is None:
@@ -44,8 +45,9 @@ def role_grant(*, actor, user: User, role: str, area=None, organization=None, un
     # clean() states the one-scope rule in words; the check constraint would repeat it by its name.
     assignment.full_clean(validate_constraints=False)
     _require_may_manage_roles(actor, area=area, organization=organization, unit=unit, school=school)
-    if role == Role.CITY_ADMIN and not scoping.is_city_admin(actor):
-        raise PermissionDenied("只有市级管理员可以授予市级管理员角色。")
+    if role == Role.CITY_ADMIN and not (scoping.is_city_admin(actor) or scoping.is_security_admin(actor)):
+        raise PermissionDenied("只有市级管理员或安全管理员可以授予市级管理员角色。")
+    _require_duties_kept_apart(actor, user=user, role=role)
     if RoleAssignment.objects.filter(user=user, role=role, area=area, organization=organization, unit=unit,
                                      school=school).exists():
         raise ValidationError("该用户已有相同的角色和管辖范围。")
@@ -56,6 +58,22 @@ def role_grant(*, actor, user: User, role: str, area=None, organization=None, un
     audit.record_role_granted(actor=actor, assignment=assignment, request=request)
     scoping.forget_grants(user)
     return assignment
+
+
+def _require_duties_kept_apart(actor, *, user: User, role: str) -> None:
+    """三员分立: only the security administrator grants the three duty roles, never to themself,
+    and a holder of a duty role holds no other role (a system administrator who was also an area
+    administrator would read the personal data the separation keeps from them)."""
+    held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    if role in DUTY_ROLES:
+        if not scoping.is_security_admin(actor):
+            raise PermissionDenied("系统管理员、安全管理员和审计管理员只能由安全管理员授予。")
+        if user.pk == getattr(actor, "pk", None):
+            raise PermissionDenied("不能给自己授予系统管理员、安全管理员或审计管理员角色。")
+        if held:
+            raise ValidationError("三员分立：该用户已有其他角色，不能再担任系统管理员、安全管理员或审计管理员。")
+    elif held & DUTY_ROLES:
+        raise ValidationError("三员分立：该用户是系统管理员、安全管理员或审计管理员，不能再授予其他角色。")
 
 
 @transaction.atomic
@@ -72,10 +90,10 @@ def role_revoke(*, actor, assignment: RoleAssignment, request=None) -> None:
 @transaction.atomic
 def user_create(*, actor, username: str, password: str, display_name: str = "", phone: str = "",
                 request=None) -> User:
-    if not scoping.is_superuser(actor) and not any(
+    if not scoping.is_security_admin(actor) and not any(
         grant.role in (Role.CITY_ADMIN, Role.AREA_ADMIN) for grant in scoping.grants_for(actor)
     ):
-        raise PermissionDenied("只有市级或区域管理员可以新建用户。")
+        raise PermissionDenied("只有安全管理员、市级或区域管理员可以新建用户。")
     username = (username or "").strip()
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": "该用户名已被使用。"})
@@ -94,8 +112,8 @@ def user_create(*, actor, username: str, password: str, display_name: str = "", 
 def token_issue(*, actor, user: User, name: str, valid_days: int | None = 365,
                 request=None) -> tuple[ApiToken, str]:
     """Issue a bearer token for ``user``; returns the token row and the secret, shown once."""
-    if not scoping.is_superuser(actor) and actor != user and not scoping.is_city_admin(actor):
-        raise PermissionDenied("只有市级管理员可以为其他用户签发接口令牌。")
+    if actor != user and not scoping.may_manage_accounts(actor):
+        raise PermissionDenied("只有安全管理员或市级管理员可以为其他用户签发接口令牌。")
     if user.is_superuser and not scoping.is_superuser(actor):
         # The issuer sees the secret: a token for a superuser would hand over the superuser's rights.
         raise PermissionDenied("只有系统管理员可以为系统管理员签发接口令牌。")
@@ -117,7 +135,7 @@ def token_issue(*, actor, user: User, name: str, valid_days: int | None = 365,
 
 @transaction.atomic
 def token_revoke(*, actor, token: ApiToken, request=None) -> ApiToken:
-    if not scoping.is_superuser(actor) and actor != token.user and not scoping.is_city_admin(actor):
+    if actor != token.user and not scoping.may_manage_accounts(actor):
         raise PermissionDenied("您没有权限吊销该令牌。")
     if token.revoked_at is not None:
         raise ValidationError("该令牌已被吊销。")

@@ -14,8 +14,20 @@ def _may_write(request):
     return scoping.may_write_anything(request.user)
 
 
-def _is_city_admin(request):
-    return scoping.is_city_admin(request.user)
+def _may_manage_accounts(request):
+    return scoping.may_manage_accounts(request.user)
+
+
+def _sees_role_assignments(request):
+    return scoping.has_any_role(request.user) or scoping.is_security_admin(request.user)
+
+
+def _is_audit_admin(request):
+    return scoping.is_audit_admin(request.user)
+
+
+def _is_system_admin(request):
+    return scoping.is_system_admin(request.user)
 
 
 def sidebar_navigation(request):
@@ -83,13 +95,17 @@ def sidebar_navigation(request):
             "title": _("账号与安全"),
             "items": [
                 {"title": _("用户"), "icon": "person", "link": reverse("admin:accounts_user_changelist"),
-                 "permission": _is_city_admin},
+                 "permission": _may_manage_accounts},
                 {"title": _("角色授权"), "icon": "badge",
-                 "link": reverse("admin:accounts_roleassignment_changelist"), "permission": _has_role},
+                 "link": reverse("admin:accounts_roleassignment_changelist"), "permission": _sees_role_assignments},
                 {"title": _("接口令牌"), "icon": "key", "link": reverse("admin:accounts_apitoken_changelist"),
-                 "permission": _is_city_admin},
+                 "permission": _may_manage_accounts},
                 {"title": _("审计日志"), "icon": "policy", "link": reverse("admin:accounts_auditentry_changelist"),
-                 "permission": _is_city_admin},
+                 "permission": _is_audit_admin},
+                {"title": _("审计日志归档"), "icon": "inventory_2",
+                 "link": reverse("admin:accounts_auditarchive_changelist"), "permission": _is_audit_admin},
+                {"title": _("系统状态"), "icon": "monitor_heart", "link": reverse("system-status"),
+                 "permission": _is_system_admin},
             ],
         },
     ]

@@ -121,6 +121,21 @@ def school_admin(city, **user_fields) -> User:
                           **{"username": "school_admin", "display_name": "梅园新村街道党校管理员", **user_fields})
 
 
+def system_admin(city, **user_fields) -> User:
+    return user_with_role(role=Role.SYSTEM_ADMIN, area=city.nanjing,
+                          **{"username": "system_admin", "display_name": "系统管理员", **user_fields})
+
+
+def security_admin(city, **user_fields) -> User:
+    return user_with_role(role=Role.SECURITY_ADMIN, area=city.nanjing,
+                          **{"username": "security_admin", "display_name": "安全管理员", **user_fields})
+
+
+def audit_admin(city, **user_fields) -> User:
+    return user_with_role(role=Role.AUDIT_ADMIN, area=city.nanjing,
+                          **{"username": "audit_admin", "display_name": "审计管理员", **user_fields})
+
+
 @dataclass
 class CityUsers:
     superuser: User
@@ -132,6 +147,9 @@ class CityUsers:
     leader: User
     liaison: User
     school_admin: User
+    system_admin: User
+    security_admin: User
+    audit_admin: User
 
     def all(self) -> dict[str, User]:
         return dict(self.__dict__)
@@ -148,6 +166,7 @@ def build_city_users(city) -> CityUsers:
         superuser=superuser(), city_admin=city_admin(city), district_admin=district_admin(city),
         street_admin=street_admin(city), community_admin=community_admin(city), org_admin=org_admin(city),
         leader=leader(city), liaison=liaison(city), school_admin=school_admin(city),
+        system_admin=system_admin(city), security_admin=security_admin(city), audit_admin=audit_admin(city),
     )
 
 

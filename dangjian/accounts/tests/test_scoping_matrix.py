@@ -23,7 +23,7 @@ from dangjian.notices.models import Notice
 from dangjian.organizations.models import Area, PartyOrganization, Unit
 
 ROLES = ["superuser", "city_admin", "district_admin", "street_admin", "community_admin", "org_admin", "leader",
-         "liaison", "school_admin"]
+         "liaison", "school_admin", "system_admin", "security_admin", "audit_admin"]
 
 # Routes that are the same for everyone (no object, no scoped data).
 PUBLIC_ROUTES = {
@@ -36,7 +36,7 @@ PUBLIC_ROUTES = {
     "c/", "c/filed/", "c/track/", "c/track/rate/",
     "api/v1/public/concerns", "api/v1/public/concerns/track", "api/v1/public/concerns/rate",
 }
-DASHBOARD_ROUTES = {"dashboard/health/"}
+DASHBOARD_ROUTES = {"dashboard/health/", "system/"}
 # Member pages (/members/): the model whose pk fills the route's <int:…> id (None: no id, a
 # list page over the actor's scope). An out-of-scope id answers 404 to GET and POST.
 MEMBER_PAGE_ROUTES = {
@@ -131,6 +131,14 @@ def _client(user):
 
 
 def _visible(user, model):
+    from dangjian.accounts import selectors
+    from dangjian.accounts.models import RoleAssignment
+
+    # Accounts and role assignments: the security administrator sees them all (selectors).
+    if model is RoleAssignment:
+        return selectors.role_assignments_for(user)
+    if model is User:
+        return selectors.users_for(user)
     if scoping.is_scoped_model(model):
         return scoping.narrow(user, model.objects.all())
     return model.objects.all() if scoping.is_superuser(user) else model.objects.none()
@@ -138,8 +146,10 @@ def _visible(user, model):
 
 def _out_of_scope(user, model):
     """One object the user must not see (None when the user sees everything)."""
-    if model is AuditEntry or model is ApiToken:
-        return model.objects.first() if not scoping.is_city_admin(user) else None
+    if model is AuditEntry:
+        return model.objects.first() if not scoping.is_audit_admin(user) else None
+    if model is ApiToken:
+        return model.objects.first() if not scoping.may_manage_accounts(user) else None
     if scoping.is_superuser(user):
         return None
     visible = _visible(user, model)

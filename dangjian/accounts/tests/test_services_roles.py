@@ -194,6 +194,6 @@ def test_weak_password_is_refused_in_chinese(city, district_admin):
 
 @pytest.mark.parametrize("role", ["org_admin", "leader"])
 def test_only_city_and_area_admins_create_accounts(request, city, role):
-    with pytest.raises(PermissionDenied, match="只有市级或区域管理员可以新建用户。"):
+    with pytest.raises(PermissionDenied, match="只有安全管理员、市级或区域管理员可以新建用户。"):
         services.user_create(actor=request.getfixturevalue(role), username="zhouting",
                              password="Meiyuan-2026-xyz")

@@ -62,7 +62,7 @@ def test_anyone_issues_a_token_for_themselves(city, street_admin):
 
 def test_area_admin_cannot_issue_a_token_for_someone_else(city, district_admin, street_admin):
     before = written()
-    with pytest.raises(PermissionDenied, match="只有市级管理员可以为其他用户签发接口令牌。"):
+    with pytest.raises(PermissionDenied, match="只有安全管理员或市级管理员可以为其他用户签发接口令牌。"):
         services.token_issue(actor=district_admin, user=street_admin, name="代签")
     assert written() == before
 
