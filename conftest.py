@@ -126,10 +126,14 @@ def _fast_test_settings(django_test_environment):
     it. A test that checks the production hashers or storage reads them with the ``settings``
     fixture or from ``dangjian.settings`` directly.
     """
+    from django.conf import settings
     from django.test.utils import override_settings
 
     override = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Tests sign in with force_login and no authenticator: the second factor is switched off
+        # here and on again (the ``two_factor_required`` fixture) by the tests that exercise it.
+        DANGJIAN_SECURITY={**settings.DANGJIAN_SECURITY, "REQUIRE_2FA": False},
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -184,3 +188,10 @@ def screenshot(screenshot_dir):
         return path
 
     return take
+
+
+@pytest.fixture
+def two_factor_required(settings):
+    """The deployment's default: every back-office user needs a second factor."""
+    settings.DANGJIAN_SECURITY = {**settings.DANGJIAN_SECURITY, "REQUIRE_2FA": True}
+    return settings

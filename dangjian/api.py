@@ -23,6 +23,7 @@ from ninja.utils import check_csrf
 
 from dangjian.accounts.api import router as accounts_router
 from dangjian.accounts.services import token_authenticate
+from dangjian.accounts.two_factor import requires_second_factor
 from dangjian.activities.api import router as activities_router
 from dangjian.concerns.api import public_router as concerns_public_router
 from dangjian.concerns.api import router as concerns_router
@@ -94,6 +95,8 @@ class SessionCsrfAuth(SessionAuth):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or is_member_account(user):
             return None
+        if requires_second_factor(user) and not user.is_verified():
+            return None  # a session still owing its second factor is not signed in yet
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise HttpError(403, CSRF_FAILED)
         return user

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("system/", system_status_page, name="system-status"),
+    path("account/", include("dangjian.accounts.urls_security")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("dashboard/", include("dangjian.dashboard.urls")),

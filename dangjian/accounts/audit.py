@@ -109,3 +109,16 @@ def record_audit_archived(*, actor, archive, request=None) -> AuditEntry:
     return _record(action=AuditAction.ARCHIVE, actor=actor, request=request, obj=archive,
                    entries=archive.entry_count, first=archive.first_entry_id, last=archive.last_entry_id,
                    sha256=archive.file_sha256)
+
+
+def record_otp_enrolled(*, user, request=None) -> AuditEntry:
+    return _record(action=AuditAction.OTP_ENROLLED, actor=user, request=request, obj=user)
+
+
+def record_otp_failed(*, user, request=None) -> AuditEntry:
+    return _record(action=AuditAction.OTP_FAILED, actor=user, request=request, obj=user)
+
+
+def record_session_ended(*, actor, session, reason: str, request=None) -> AuditEntry:
+    return _record(action=AuditAction.SESSION_ENDED, actor=actor, request=request, obj=session.user,
+                   reason=reason, source_ip=session.source_ip or "")

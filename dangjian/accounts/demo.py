@@ -1,9 +1,28 @@
-"""Demo accounts: one per role and level, all with the demo password (README)."""
+"""Demo accounts: one per role and level, all with the demo password (README).
+
+Back-office sign-in asks for a TOTP code (accounts/two_factor.py). So that the demo can be tried
+without an authenticator app, each demo account gets an authenticator named DEMO_DEVICE_NAME
+whose key is derived from the username; ``manage.py demo_otp <account>`` prints its current code
+and refuses any other device.
+"""
+
+import hashlib
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangjian.accounts import services
 from dangjian.accounts.models import Role, RoleAssignment, User
 from dangjian.core.demo import DEMO_PASSWORD, DemoContext, demo_builder
 from dangjian.organizations.models import Area, PartyOrganization
+
+DEMO_DEVICE_NAME = "演示身份验证器"
+
+
+def demo_totp_device(user) -> TOTPDevice:
+    key = hashlib.sha256(f"dangjian-demo-totp:{user.username}".encode()).hexdigest()[:40]
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name=DEMO_DEVICE_NAME, defaults={"key": key, "confirmed": True})
+    return device
 
 # username, display name, role, how to find the scope
 DEMO_ACCOUNTS = [
@@ -34,3 +53,11 @@ def build_accounts(ctx: DemoContext) -> None:
             continue
         if not RoleAssignment.objects.filter(user=user, role=role, area=area, organization=organization).exists():
             services.role_grant(actor=ctx.actor, user=user, role=role, area=area, organization=organization)
+
+
+@demo_builder(order=999)
+def build_demo_authenticators(ctx: DemoContext) -> None:
+    """Last, after every app has made its demo accounts: an authenticator for each back-office
+    account that has none (the demo's; a real deployment's users enroll their own phones)."""
+    for user in User.objects.filter(is_staff=True, is_active=True).exclude(totpdevice__confirmed=True):
+        demo_totp_device(user)

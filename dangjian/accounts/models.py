@@ -16,6 +16,8 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=40, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Set by the password-history validator whenever the password changes (accounts/passwords.py).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
 
     # Scoping anchors: a user is visible to the administrators of the places they hold roles in.
     scope_area_path = "roles__area__"
@@ -191,6 +193,10 @@ class AuditAction(models.TextChoices):
     MOVE = "move", _("移动")
     DELETE = "delete", _("删除")
     ARCHIVE = "archive", _("归档审计日志")
+    OTP_ENROLLED = "otp_enrolled", _("启用双因素认证")
+    OTP_FAILED = "otp_failed", _("动态码验证失败")
+    SESSION_ENDED = "session_ended", _("结束会话")
+    PASSWORD_CHANGED = "password_changed", _("修改密码")
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -279,3 +285,40 @@ class AuditArchive(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.first_entry_id}–{self.last_entry_id})"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords, so a new one cannot repeat them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password_hash = models.CharField(max_length=128)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.changed_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, so they can see where they are signed in and end the others.
+
+    The session itself lives in Django's session store; this row only names it."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    source_ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=200, blank=True)
+    signed_in_at = models.DateTimeField(_("登录时间"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("最近活动"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        ordering = ["-last_seen_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.source_ip or ''}"
