@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "dangjian.core.csp.BackOfficePolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -135,6 +137,15 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"count": env.int("PASSWORD_HISTORY", default=5)}},
 ]
 
+# Content security policy (django-csp; dangjian/core/csp.py relaxes it for the admin theme only).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"], "font-src": ["'self'", "data:"], "connect-src": ["'self'"],
+        "object-src": ["'none'"], "base-uri": ["'self'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"],
+    },
+}
+
 # Identity and sessions (issue 10; GB/T 22239-2019 8.1.4.1). REQUIRE_2FA: every back-office user
 # signs in with a TOTP code (accounts/two_factor.py); SESSION_IDLE_MINUTES / SESSION_ABSOLUTE_HOURS:
 # time-outs (accounts/session_security.py); PASSWORD_MAX_AGE_DAYS: periodic change (0 = off).
@@ -189,9 +200,20 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SESSION_COOKIE_HTTPONLY = True
 # The cookie lives as long as a session may (the absolute lifetime); idleness is checked per request.
 SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_HOURS", default=12) * 3600
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+# HTTPS=true is the production setting (docs/deploy.md; `manage.py check --deploy` is clean with
+# it): secure cookies, HSTS for a year, and a redirect of plain HTTP (SECURE_SSL_REDIRECT; where TLS
+# ends at a proxy, set SECURE_PROXY_SSL_HEADER_FROM_PROXY=true so the proxy's header is trusted).
+HTTPS = env.bool("HTTPS", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env.bool("SECURE_PROXY_SSL_HEADER_FROM_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -274,6 +296,7 @@ UNFOLD = {
     "SHOW_LANGUAGES": True,
     "DASHBOARD_CALLBACK": "dangjian.dashboard.views.admin_index_context",
     "STYLES": [lambda request: static("dangjian/admin.css")],
+    "SCRIPTS": [lambda request: static("dangjian/behaviours.js")],
     "COLORS": {
         # The conventional party-building red, as an OKLCH scale.
         "primary": {
