@@ -82,7 +82,7 @@ def _branch_year(ctx, organization, year: list[datetime.date], today: datetime.d
         roll = rng.random()
         stops = (shift_month(this, -rng.randint(7, 9)) if roll < 0.05
                  else shift_month(this, -rng.randint(3, 5)) if roll < 0.12 else None)
-        habit = "quarterly" if roll > 0.9 else "late" if roll > 0.8 else "monthly"
+        habit = "quarterly" if roll > 0.95 else "late" if roll > 0.9 else "monthly"
         plans[member.pk] = (member, start, stops, habit)
         # every branch of ten or more has one hardship case, so each shows what an exemption does
         if 0.12 <= roll < 0.14 or (index == 1 and len(members) >= 10):
@@ -101,9 +101,11 @@ def _branch_year(ctx, organization, year: list[datetime.date], today: datetime.d
             if habit == "quarterly" and (month.month - 1) % 3 == 0:
                 quarter = [m for m in months_from(month, shift_month(month, 2)) if stops is None or m < stops]
                 made += len(services.dues_pay(actor=ctx.actor, member=member, months=quarter, paid_on=paid_on))
-            elif habit == "late" and month < this:
+            elif habit == "late" and month.month % 2 == 0 and month < this:
+                # pays two months at a time, in the month after: back-payment within the limit
+                late = [m for m in (shift_month(month, -1), month) if m >= start]
                 late_paid_on = min(today, shift_month(month, 1) + datetime.timedelta(days=rng.randint(0, 20)))
-                made += len(services.dues_pay(actor=ctx.actor, member=member, months=[month], paid_on=late_paid_on))
+                made += len(services.dues_pay(actor=ctx.actor, member=member, months=late, paid_on=late_paid_on))
             elif habit == "monthly":
                 payers.append(member)
         if payers:
