@@ -253,6 +253,18 @@ DANGJIAN_RULES = {
                               "environment": 10, "other": 15},
     # CON-02 (local practice): a concern not assigned within this many days is flagged.
     "CONCERN_ASSIGN_WITHIN_DAYS": 2,
+    # DUES-07: back-payment generally at most 6 months (C); prepayment is not in the national
+    # text, many localities cap it at 3 months (L). Counted from the month the payment is made.
+    "DUES_BACK_PAY_MAX_MONTHS": 6,
+    "DUES_PREPAY_MAX_MONTHS": 3,
+    # DUES-10 / MEM-02: consecutive months unpaid without reason: warn at 3, finding at 6.
+    "DUES_ARREARS_WARN_MONTHS": 3,
+    "DUES_ARREARS_FINDING_MONTHS": 6,
+    # DUES-08: a single voluntary payment of this much or more goes entirely to the Centre.
+    "DUES_TO_CENTRE_FROM": "1000",
+    # Rounding of the computed monthly amount: the regulation is silent; local practice is to the
+    # fen, half up (L).
+    "DUES_ROUNDING": "0.01",
 }
 
 # QR check-in (core/checkin.py) for classes and activities: a code is accepted from this long

@@ -92,6 +92,15 @@ def sidebar_navigation(request):
             ],
         },
         {
+            "title": _("党费"),
+            "items": [
+                {"title": _("党费收缴"), "icon": "payments", "link": reverse("dues:index"), "permission": _has_role},
+                {"title": _("交纳标准"), "icon": "percent", "link": reverse("dues:rates"), "permission": _has_role},
+                {"title": _("交纳记录"), "icon": "receipt",
+                 "link": reverse("admin:dues_duespayment_changelist"), "permission": _has_role},
+            ],
+        },
+        {
             "title": _("账号与安全"),
             "items": [
                 {"title": _("用户"), "icon": "person", "link": reverse("admin:accounts_user_changelist"),

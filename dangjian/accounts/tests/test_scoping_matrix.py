@@ -68,6 +68,18 @@ CONCERN_PAGE_ROUTES = {
     **dict.fromkeys(("concerns/", "concerns/new/")),
     **{f"concerns/<int:concern_id>/{step}": Concern for step in ("", "assign/", "note/", "resolve/", "reveal-phone/")},
 }
+# Dues pages (/dues/) and API (/api/v1/dues/…): the model whose pk fills the route's id (None: no
+# id — a list over the actor's scope, or the rate table every role reads). Dues records hang on
+# the member's organization, like the member: an out-of-scope member or branch answers 404.
+DUES_ROUTES = {
+    **dict.fromkeys(("dues/", "dues/rates/", "api/v1/dues/rates", "api/v1/dues/payments")),
+    **{f"dues/branch/<int:organization_id>/{step}": PartyOrganization for step in ("", "arrears/", "ledger.xlsx")},
+    **{f"dues/member/<int:member_id>/{step}": Member for step in ("", "declare/", "pay/", "exempt/")},
+    **{f"api/v1/dues/members/<int:member_id>{step}": Member
+       for step in ("", "/declarations", "/payments", "/exemptions")},
+    "api/v1/dues/organizations/<int:organization_id>/arrears": PartyOrganization,
+    "api/v1/dues/organizations/<int:organization_id>/months/<month>/payments": PartyOrganization,
+}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern}
@@ -101,6 +113,8 @@ def _classify(route):
         return "public"
     if clean in CONCERN_PAGE_ROUTES:
         return ("concern_page", CONCERN_PAGE_ROUTES[clean])
+    if clean in DUES_ROUTES:
+        return ("dues", DUES_ROUTES[clean])
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
@@ -399,6 +413,89 @@ def test_an_organization_sees_the_concerns_it_handles_and_no_others(concern_reco
     communities' organizations, not those still waiting in the communities' queue."""
     visible = set(scoping.narrow(org_admin, Concern.objects.all()).values_list("description", flat=True))
     assert visible == {"华侨路社区的路灯不亮", "石鼓路社区的路灯不亮"}
+
+
+# ----------------------------------------------------------------------------- dues
+
+
+@pytest.fixture
+def dues_records(everyone, city):
+    """In every community's organization a member who declared a base and paid this month."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dangjian.dues import services as dues_services
+    from dangjian.members.tests.factories import member
+
+    actor, today = everyone.superuser, timezone.localdate()
+    made = []
+    for area in city.communities:
+        someone = member(actor=actor, organization=city.org(area), name=f"{area.name[:3]}党费人")
+        dues_services.dues_declare(actor=actor, member=someone, category="in_service", income_base=4000,
+                                   effective_from=datetime.date(2025, 1, 1))
+        dues_services.dues_pay(actor=actor, member=someone, months=[today.replace(day=1)], paid_on=today)
+        made.append(someone)
+    return made
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_dues_routes_answer_404_outside_scope(dues_records, everyone, role):
+    """Every dues page and endpoint: an out-of-scope member or branch is 404 to GET and POST and
+    shows nothing of it; the lists show no member outside the scope; function roles get no page."""
+    user = getattr(everyone, role)
+    client = _client(user)
+    hidden = [m.name for m in Member.objects.exclude(pk__in=_visible(user, Member).values("pk"))
+              if m.name.endswith("党费人")]
+    checked = 0
+    for route in _route_strings():
+        kind = _classify(route)
+        if not (isinstance(kind, tuple) and kind[0] == "dues"):
+            continue
+        model = kind[1]
+        if model is None:
+            response = client.get(_fill(route, ""))
+            expected = (200,) if scoping.has_any_role(user) or route.startswith("api/") else (404,)
+            assert response.status_code in expected, (role, route, response.status_code)
+            body = response.content.decode()
+            for name in hidden:
+                assert name not in body, (role, route, name)
+            checked += 1
+            continue
+        outsider = _out_of_scope(user, model)
+        if outsider is None:
+            continue
+        for method in ("get", "post"):
+            url = _fill(route, outsider.pk)
+            response = (client.get(url) if method == "get" else
+                        client.post(url, data="{}", content_type="application/json") if route.startswith("api/")
+                        else client.post(url))
+            body = response.content.decode()
+            if response.status_code == 405 or (response.status_code == 422 and '"missing"' in body):
+                continue
+            assert response.status_code == 404, (role, method, route, response.status_code)
+            assert str(outsider) not in body, (role, route)
+            checked += 1
+    assert checked
+
+
+@pytest.mark.django_db
+def test_a_leader_reads_dues_but_records_nothing(dues_records, leader):
+    """玄武区's leader sees its members' dues and is refused (403) every write, with nothing written."""
+    from dangjian.dues.models import DuesPayment
+
+    client = _client(leader)
+    someone = next(m for m in dues_records if scoping.can_see(leader, m))
+    assert client.get(f"/dues/member/{someone.pk}/").status_code == 200
+    before = DuesPayment.objects.count()
+    for url in (f"/dues/member/{someone.pk}/pay/", f"/dues/member/{someone.pk}/declare/",
+                f"/dues/member/{someone.pk}/exempt/", f"/dues/branch/{someone.organization_id}/"):
+        assert client.post(url, {"from_month": "2026-01", "paid_on": "2026-01-05"}).status_code == 403, url
+    response = client.post(f"/api/v1/dues/members/{someone.pk}/payments", content_type="application/json",
+                           data='{"from_month": "2026-01", "paid_on": "2026-01-05"}')
+    assert response.status_code == 403
+    assert DuesPayment.objects.count() == before
 
 
 # ----------------------------------------------------------------------------- API

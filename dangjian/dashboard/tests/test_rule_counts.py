@@ -12,7 +12,7 @@ from dangjian.concerns import services as concern_services
 from dangjian.concerns.tests.factories import taken_in
 from dangjian.core.registry import rules
 from dangjian.members import services
-from dangjian.members.models import Employment
+from dangjian.members.models import Employment, Member
 from dangjian.members.tests.factories import member
 from dangjian.organizations import services as organization_services
 
@@ -91,6 +91,14 @@ def troubled_city(city, superuser, settings):
     concern_services.concern_assign(actor=superuser, concern=taken_in(actor=superuser, community=city.dahanggong,
                                                                       at=long_ago),
                                     organization=community_branch)
+    # DUES-10: declared two years ago and never paid; another paid until recently
+    from dangjian.dues import services as dues_services
+
+    for name in ("党费未交", "党费近交"):
+        dues_services.dues_declare(actor=superuser, member=person(name), category="in_service", income_base=3000,
+                                   effective_from=datetime.date(2024, 1, 1))
+    dues_services.dues_pay(actor=superuser, member=Member.objects.get(name="党费近交"),
+                           months=[TODAY.replace(day=1)], paid_on=TODAY)
     return city
 
 
