@@ -13,6 +13,7 @@ from dangjian.accounts import scoping
 from dangjian.accounts.scoping import Scope
 from dangjian.core.periods import Period
 from dangjian.core.registry import Severity, metrics, rules
+from dangjian.dashboard import findings
 from dangjian.organizations.models import Area
 from dangjian.organizations.selectors import area_get_for, area_list_for
 
@@ -50,6 +51,8 @@ class Dashboard:
     # [{"severity", "label", "items": [RuleCount, …]}], most severe first; rules with findings only.
     findings_by_severity: list[dict] = field(default_factory=list)
     finding_count: int = 0
+    # The weekly record the rule summary was read from (None: counted live just now).
+    findings_recorded_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -154,12 +157,20 @@ def _dashboard(actor, *, focus: Area | None, period: Period) -> Dashboard:
     board.comparison_rows = [{"area": child, "values": [column[child.pk] for column in columns]}
                              for child in children]
 
-    # The dashboard shows how many findings each rule has (one COUNT per rule, never the
-    # findings themselves: a district has thousands); the health check page lists them.
+    # The dashboard shows how many findings each rule has (never the findings themselves: a
+    # district has thousands); the health check page lists them. With a fresh weekly record
+    # (dashboard/findings.py) the counts are one GROUP BY over it instead of one aggregate per
+    # rule (≈ 200 ms of the district board on the reference city); the page says as of when.
     by_severity: dict[str, list] = {}
-    today = timezone.localdate()
+    recorded = findings.fresh_run() if focus is not None else None
+    if recorded is not None:
+        counts = findings.recorded_rule_counts(actor, focus, recorded)
+        board.findings_recorded_on = recorded.recorded_on
+    else:
+        today = timezone.localdate()
+        counts = {rule.code: rule.count(scope, today) for rule in rules.all()}
     for rule in rules.all():
-        count = rule.count(scope, today)
+        count = counts.get(rule.code, 0)
         if count:
             by_severity.setdefault(rule.severity, []).append(RuleCount(rule=rule, count=count))
     board.findings_by_severity = [
