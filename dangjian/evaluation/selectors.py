@@ -107,7 +107,9 @@ def own_scores(actor, run: ScoringRun) -> list[Score]:
 
 
 def breakdown(score: Score) -> list[IndicatorScore]:
-    return list(IndicatorScore.objects.filter(score=score).select_related("indicator"))
+    """The lines of a score, where points were lost first (what to work on)."""
+    lines = IndicatorScore.objects.filter(score=score).select_related("indicator")
+    return sorted(lines, key=lambda line: (-line.lost, line.indicator.code))
 
 
 def manual_scores_for(actor, scheme: AssessmentScheme, *, area=None) -> QuerySet:

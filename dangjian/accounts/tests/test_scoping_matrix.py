@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, User
 from dangjian.concerns.models import Concern
+from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, Score, ScoringRun
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
 from dangjian.organizations.models import Area, PartyOrganization, Unit
@@ -68,6 +69,23 @@ CONCERN_PAGE_ROUTES = {
     **dict.fromkeys(("concerns/", "concerns/new/")),
     **{f"concerns/<int:concern_id>/{step}": Concern for step in ("", "assign/", "note/", "resolve/", "reveal-phone/")},
 }
+# Assessment pages (/evaluation/) and API (/api/v1/evaluation/): the model whose pk fills the
+# route's id (None: no id). Evaluated areas see more than ``narrow`` gives (the published ranking
+# of their peers), so dangjian/evaluation/tests/test_scoping_matrix.py checks these routes
+# against the evaluation selectors, every role, GET and POST.
+EVALUATION_ROUTES = {
+    **dict.fromkeys(("evaluation/", "evaluation/new/", "api/v1/evaluation/schemes", "api/v1/evaluation/manual-scores")),
+    **{route: AssessmentScheme for route in (
+        "evaluation/<int:scheme_id>/", "evaluation/<int:scheme_id>/score/", "api/v1/evaluation/schemes/<int:scheme_id>",
+        "api/v1/evaluation/schemes/<int:scheme_id>/manual-scores", "api/v1/evaluation/schemes/<int:scheme_id>/revise",
+        "api/v1/evaluation/schemes/<int:scheme_id>/score")},
+    "evaluation/indicators/<int:indicator_id>/manual/": Indicator,
+    **{route: ScoringRun for route in (
+        "evaluation/runs/<int:run_id>/", "evaluation/runs/<int:run_id>/publish/", "api/v1/evaluation/runs/<int:run_id>",
+        "api/v1/evaluation/runs/<int:run_id>/publish", "api/v1/evaluation/runs/<int:run_id>/ranking")},
+    **dict.fromkeys(("evaluation/scores/<int:score_id>/", "api/v1/evaluation/scores/<int:score_id>"), Score),
+    "evaluation/evidence/<int:evidence_id>/": Evidence,
+}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern}
@@ -101,6 +119,8 @@ def _classify(route):
         return "public"
     if clean in CONCERN_PAGE_ROUTES:
         return ("concern_page", CONCERN_PAGE_ROUTES[clean])
+    if clean in EVALUATION_ROUTES:
+        return ("evaluation", EVALUATION_ROUTES[clean])
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
