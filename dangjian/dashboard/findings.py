@@ -31,23 +31,29 @@ class _Everyone:
     pk = None
 
 
-def _anchors(model, ids: list[int]) -> dict[int, tuple[int | None, int | None]]:
-    """{subject id: (area id, organization id)} through the model's first anchor of each kind."""
-    def first(attr):
-        value = getattr(model, attr, None)
-        return value if isinstance(value, str) or value is None else value[0]
+ANCHOR_FIELDS = ("area_id", "other_area_id", "organization_id", "other_organization_id")
 
-    area_prefix, organization_prefix = first("scope_area_path"), first("scope_organization_path")
-    anchors: dict[int, list] = {pk: [None, None] for pk in ids}
-    for slot, prefix in ((0, area_prefix), (1, organization_prefix)):
-        if prefix is None:
-            continue
-        for start in range(0, len(ids), 500):
-            rows = model._base_manager.filter(pk__in=ids[start:start + 500]).values_list("pk", f"{prefix}pk")
-            for pk, anchor in rows:
-                if anchors[pk][slot] is None:
-                    anchors[pk][slot] = anchor
-    return {pk: tuple(pair) for pk, pair in anchors.items()}
+
+def _prefixes(model, attr: str) -> tuple:
+    value = getattr(model, attr, None)
+    if value is None:
+        return ()
+    return ((value,) if isinstance(value, str) else tuple(value))[:2]
+
+
+def _anchors(model, ids: list[int]) -> dict[int, dict]:
+    """{subject id: {area_id, other_area_id, organization_id, other_organization_id}} through the
+    model's first two anchors of each kind (a to-many anchor: its first row)."""
+    slots = [("area_id", "other_area_id"), ("organization_id", "other_organization_id")]
+    anchors: dict[int, dict] = {pk: dict.fromkeys(ANCHOR_FIELDS) for pk in ids}
+    for names, attr in zip(slots, ("scope_area_path", "scope_organization_path"), strict=True):
+        for name, prefix in zip(names, _prefixes(model, attr), strict=False):
+            for start in range(0, len(ids), 500):
+                rows = model._base_manager.filter(pk__in=ids[start:start + 500]).values_list("pk", f"{prefix}pk")
+                for pk, anchor in rows:
+                    if anchors[pk][name] is None:
+                        anchors[pk][name] = anchor
+    return anchors
 
 
 @transaction.atomic
@@ -77,10 +83,9 @@ def findings_record(*, on_date: datetime.date | None = None) -> FindingsRun:
                 if key in seen:
                     continue
                 seen.add(key)
-                area_id, organization_id = anchors[finding.subject.pk]
                 fields = {"message": finding.message[:500], "records_url": (finding.records_url or "")[:300],
-                          "anchor_label": finding.anchor_label[:120], "area_id": area_id,
-                          "organization_id": organization_id, "severity": rule.severity, "last_seen": on_date}
+                          "anchor_label": finding.anchor_label[:120], "severity": rule.severity,
+                          "last_seen": on_date, **anchors[finding.subject.pk]}
                 snap = existing.get(key)
                 if snap is None:
                     new.append(FindingSnapshot(rule_code=rule.code, subject_type_id=content_type.pk,
@@ -90,8 +95,8 @@ def findings_record(*, on_date: datetime.date | None = None) -> FindingsRun:
                         setattr(snap, name, value)
                     changed.append(snap)
         FindingSnapshot.objects.bulk_create(new, batch_size=500)
-        FindingSnapshot.objects.bulk_update(changed, ["message", "records_url", "anchor_label", "area_id",
-                                                      "organization_id", "severity", "last_seen"], batch_size=500)
+        FindingSnapshot.objects.bulk_update(changed, ["message", "records_url", "anchor_label", "severity",
+                                                      "last_seen", *ANCHOR_FIELDS], batch_size=500)
         gone = [snap.pk for key, snap in existing.items() if key not in seen]
         FindingSnapshot.objects.filter(pk__in=gone).update(resolved_on=on_date)
         opened += len(new)
@@ -121,7 +126,7 @@ def fresh_run() -> FindingsRun | None:
 def recorded_findings_for(actor, focus) -> QuerySet:
     snapshots = scoping.narrow(actor, FindingSnapshot.objects.all())
     if focus is not None:
-        snapshots = snapshots.filter(area__path__startswith=focus.path)
+        snapshots = snapshots.filter(Q(area__path__startswith=focus.path) | Q(other_area__path__startswith=focus.path))
     return snapshots
 
 

@@ -3,9 +3,9 @@ registered rule, from the week it was first seen until the week it was no longer
 and "resolved since last week" can be shown and the dashboard can read counts without running
 every rule's aggregate (ARCHITECTURE.md budgets; docs/apps/evaluation.md).
 
-Each row keeps the subject's anchors (its area and, when it has one, its organization) as the
-weekly job resolved them through the subject model's own ``scope_area_path`` /
-``scope_organization_path``, so accounts.scoping narrows the recorded findings like the live ones.
+Each row keeps the subject's anchors (its area and organization, and a second of each for a
+record seen from two sides) as the weekly job resolved them through the subject model's own
+``scope_area_path`` / ``scope_organization_path``, so accounts.scoping narrows the recorded findings like the live ones.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -42,6 +42,10 @@ class FindingSnapshot(models.Model):
                              related_name="+")
     organization = models.ForeignKey(PartyOrganization, verbose_name=_("党组织"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    # A record seen from two sides (a transfer letter: sending and receiving organization) keeps both.
+    other_area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    other_organization = models.ForeignKey(PartyOrganization, null=True, blank=True, on_delete=models.SET_NULL,
+                                           related_name="+")
     anchor_label = models.CharField(_("所属"), max_length=120, blank=True)
     message = models.CharField(_("问题"), max_length=500)
     records_url = models.CharField(max_length=300, blank=True)
@@ -49,8 +53,8 @@ class FindingSnapshot(models.Model):
     last_seen = models.DateField(_("最近发现"))
     resolved_on = models.DateField(_("整改日期"), null=True, blank=True)
 
-    scope_area_path = "area__"
-    scope_organization_path = "organization__"
+    scope_area_path = ("area__", "other_area__")
+    scope_organization_path = ("organization__", "other_organization__")
 
     class Meta:
         verbose_name = _("体检问题记录")
