@@ -37,7 +37,7 @@ PUBLIC_ROUTES = {
     "c/", "c/filed/", "c/track/", "c/track/rate/",
     "api/v1/public/concerns", "api/v1/public/concerns/track", "api/v1/public/concerns/rate",
 }
-DASHBOARD_ROUTES = {"dashboard/health/"}
+DASHBOARD_ROUTES = {"dashboard/health/", "dashboard/export.xlsx"}
 # Member pages (/members/): the model whose pk fills the route's <int:…> id (None: no id, a
 # list page over the actor's scope). An out-of-scope id answers 404 to GET and POST.
 MEMBER_PAGE_ROUTES = {
@@ -267,6 +267,7 @@ def test_dashboard_never_shows_another_area(everyone, role):
     if outsider is None:
         return
     assert client.get(f"/dashboard/health/?area={outsider.pk}").status_code == 404
+    assert client.get(f"/dashboard/export.xlsx?area={outsider.pk}").status_code == 404
     html = client.get(f"/admin/?area={outsider.pk}").content.decode()
     board = html.split('id="dashboard"', 1)[-1]
     for hidden in _hidden_names(user, Area):
