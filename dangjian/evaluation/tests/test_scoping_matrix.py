@@ -9,7 +9,7 @@ from dangjian.accounts import scoping
 from dangjian.accounts.tests.test_scoping_matrix import EVALUATION_ROUTES, ROLES, _fill
 from dangjian.evaluation import selectors, services
 from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, Score, ScoringRun
-from dangjian.evaluation.tests.factories import AUTO, MANUAL, pdf, scheme
+from dangjian.evaluation.tests.factories import AUTO, pdf, scheme
 
 pytestmark = pytest.mark.django_db
 
