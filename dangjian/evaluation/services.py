@@ -194,25 +194,41 @@ def assessment_scheme_revise(*, actor, scheme: AssessmentScheme, indicators: lis
         audit.record_change(actor=actor, action=AuditAction.CREATE, obj=revised, request=request,
                             supersedes=scheme.pk)
         return revised
-    kept_scores = {(score.indicator.code, score.area_id): score
-                   for score in ManualScore.objects.filter(indicator__scheme=scheme).select_related("indicator")}
     scheme.runs.all().delete()
-    scheme.indicators.all().delete()
     for field, value in fields.items():
         setattr(scheme, field, value)
     scheme.full_clean()
     scheme.save()
-    _save_indicators(scheme, cleaned)
-    # Manual scores of indicators still there (same code, still manual) survive the revision.
-    by_code = {indicator.code: indicator for indicator in scheme.indicators.all()}
-    for (code, _area_id), score in kept_scores.items():
-        indicator = by_code.get(code)
-        if indicator is not None and indicator.kind == IndicatorKind.MANUAL and score.points <= indicator.weight:
-            score.pk, score.indicator = None, indicator
-            score.save()
+    _replace_indicators(scheme, cleaned)
     audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=scheme, request=request,
                         indicators=len(cleaned))
     return scheme
+
+
+INDICATOR_FIELDS = ("name", "kind", "weight", "metric_key", "target", "baseline", "curve", "evidence_required",
+                    "guidance")
+
+
+def _replace_indicators(scheme: AssessmentScheme, cleaned: list[Indicator]) -> None:
+    """Indicators matched by code are updated in place, so the manual scores and evidence of an
+    indicator that stays manual survive a revision (unless now above its weight); the others
+    are removed with their scores."""
+    existing = {indicator.code: indicator for indicator in scheme.indicators.all()}
+    wanted = {indicator.code for indicator in cleaned}
+    scheme.indicators.exclude(code__in=wanted).delete()
+    for indicator in cleaned:
+        current = existing.get(indicator.code)
+        if current is None:
+            _save_indicators(scheme, [indicator])
+            continue
+        for name in INDICATOR_FIELDS:
+            setattr(current, name, getattr(indicator, name))
+        current.full_clean()
+        current.save()
+        stale = ManualScore.objects.filter(indicator=current)
+        if current.kind == IndicatorKind.MANUAL:
+            stale = stale.filter(points__gt=current.weight)
+        stale.delete()
 
 
 # ---------------------------------------------------------------- manual scores

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from dangjian.accounts.models import AuditEntry
 from dangjian.evaluation import services
 from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, IndicatorScore, ScoringRun
+from dangjian.evaluation.models import ManualScore as ManualScoreModel
 from dangjian.evaluation.tests.factories import AUTO, MANUAL, pdf, scheme, score_all_manual
 from dangjian.organizations.models import PartyOrganization
 
@@ -149,3 +150,19 @@ def test_the_change_since_last_year_is_recorded(city_admin, city):
     xuanwu = run.scores.get(area=city.xuanwu)
     assert xuanwu.change == Decimal(10)
     assert xuanwu.previous_rank is not None
+
+
+def test_revising_before_publishing_keeps_the_manual_scores_that_still_fit(city_admin, city):
+    """M1 goes from 40 to 35 points: 玄武区's 30 (with its evidence) stays, 秦淮区's 38 goes."""
+    created = scheme(city_admin, city)
+    score_all_manual(city_admin, created, city.districts, {city.xuanwu.code: "30", city.qinhuai.code: "38"})
+    services.assessment_scoring_start(actor=city_admin, scheme=created)
+    # when
+    revised = services.assessment_scheme_revise(actor=city_admin, scheme=created,
+                                                indicators=[dict(AUTO, weight="65"), dict(MANUAL, weight="35")])
+    # then
+    assert revised.pk == created.pk and revised.version == 1
+    assert not ScoringRun.objects.filter(scheme=created).exists()  # the old run scored old weights
+    kept = ManualScoreModel.objects.get(indicator__scheme=created)
+    assert (kept.area_id, kept.points, kept.evidence.count()) == (city.xuanwu.pk, Decimal(30), 1)
+    assert created.indicators.get(code="M1").weight == 35
