@@ -2,8 +2,8 @@
 
 Thin handlers over the selectors (outside scope: 404, also for an area or indicator id in a
 body) and the services (refusals: 422 in Chinese; a read-only leader or an evaluated area: 403).
-Manual scores travel as JSON; evidence files are uploaded on the staff page (a multipart form),
-so an indicator that requires evidence is scored there.
+Manual scores travel as JSON; evidence files as multipart to ``/manual-scores/{id}/evidence``
+(an indicator that requires evidence needs its first file with the score: on the staff page).
 """
 
 import datetime
@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from dangjian.evaluation import selectors, services
@@ -204,6 +204,16 @@ def manual_score_record(request: HttpRequest, data: ManualScoreIn):
     score = services.manual_score_record(actor=actor, indicator=indicator, area=area, points=data.points,
                                          note=data.note, request=request)
     return Status(201, selectors.manual_scores_for(actor, indicator.scheme).get(pk=score.pk))
+
+
+@router.post("/manual-scores/{int:manual_score_id}/evidence", response={201: ManualScoreOut},
+             summary="上传佐证材料（multipart，字段名 files；PDF、Word、Excel）")
+def manual_score_evidence(request: HttpRequest, manual_score_id: int, files: File[list[UploadedFile]]):
+    actor = request.auth
+    score = get_object_or_404(selectors.manual_score_list_for(actor), pk=manual_score_id)
+    _managed(actor, score.indicator.scheme_id)
+    services.manual_score_add_evidence(actor=actor, manual_score=score, files=files, request=request)
+    return Status(201, selectors.manual_score_list_for(actor).get(pk=score.pk))
 
 
 @router.get("/runs/{int:run_id}", response=RunOut, summary="评分进度")

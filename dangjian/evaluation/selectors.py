@@ -119,5 +119,13 @@ def manual_scores_for(actor, scheme: AssessmentScheme, *, area=None) -> QuerySet
     return scores.select_related("indicator", "area").prefetch_related("evidence")
 
 
+def manual_score_list_for(actor) -> QuerySet:
+    """Manual scores the actor may see (the office's, or its own area's)."""
+    if not scoping.has_any_role(actor):
+        return ManualScore.objects.none()
+    return scoping.narrow(actor, ManualScore.objects.all()).select_related("indicator", "area").prefetch_related(
+        "evidence")
+
+
 def evidence_get_for(actor, pk) -> Evidence:
     return get_object_or_404(scoping.narrow(actor, Evidence.objects.select_related("manual_score__area")), pk=pk)

@@ -279,6 +279,25 @@ def manual_score_record(*, actor, indicator: Indicator, area: Area, points, note
     return score
 
 
+@transaction.atomic
+def manual_score_add_evidence(*, actor, manual_score: ManualScore, files, request=None) -> ManualScore:
+    """Attach more evidence files to a manual score (the API's multipart upload)."""
+    scheme = AssessmentScheme.objects.select_for_update().get(pk=manual_score.indicator.scheme_id)
+    _require_writer(actor, scheme)
+    if scheme.is_published or not scheme.is_current:
+        raise ValidationError("考核结果已发布，方案不能再修改；如需调整，请修订方案（生成新版本）。")
+    if not files:
+        raise ValidationError({"evidence": "请选择要上传的佐证材料。"})
+    for upload in files:
+        _check_file(upload)
+    for upload in files:
+        Evidence.objects.create(manual_score=manual_score, file=upload, file_name=PurePath(upload.name).name[:200],
+                                size=upload.size)
+    audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=manual_score, request=request,
+                        evidence=len(files))
+    return manual_score
+
+
 # ---------------------------------------------------------------- scoring and publishing
 
 

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, User
 from dangjian.concerns.models import Concern
-from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, Score, ScoringRun
+from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, ManualScore, Score, ScoringRun
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
 from dangjian.organizations.models import Area, PartyOrganization, Unit
@@ -85,6 +85,7 @@ EVALUATION_ROUTES = {
         "api/v1/evaluation/runs/<int:run_id>/publish", "api/v1/evaluation/runs/<int:run_id>/ranking")},
     **dict.fromkeys(("evaluation/scores/<int:score_id>/", "api/v1/evaluation/scores/<int:score_id>"), Score),
     "evaluation/evidence/<int:evidence_id>/": Evidence,
+    "api/v1/evaluation/manual-scores/<int:manual_score_id>/evidence": ManualScore,
 }
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,

@@ -69,3 +69,20 @@ def test_a_district_cannot_score_in_the_city_s_scheme(district_admin, city_admin
         {"indicator": created.indicators.get(code="M1").pk, "area": city.xuanwu.pk, "points": "40"},
         content_type="application/json")
     assert response.status_code == 403
+
+
+def test_evidence_is_uploaded_as_multipart_and_checked(city_admin, district_admin, city):
+    from dangjian.evaluation import services
+    from dangjian.evaluation.tests.factories import pdf
+
+    created = scheme(city_admin, city, indicators=[AUTO, dict(MANUAL, evidence_required=False)])
+    score = services.manual_score_record(actor=city_admin, indicator=created.indicators.get(code="M1"),
+                                         area=city.xuanwu, points="30")
+    url = f"/api/v1/evaluation/manual-scores/{score.pk}/evidence"
+    response = _client(city_admin).post(url, {"files": [pdf("案例.pdf")]})
+    assert response.status_code == 201 and response.json()["evidence"] == ["案例.pdf"]
+    refused = _client(city_admin).post(url, {"files": [pdf("现场.png")]})
+    assert refused.status_code == 422 and "不以照片作为佐证" in refused.content.decode()
+    # the evaluated district sees its score but may not add to it
+    assert _client(district_admin).post(url, {"files": [pdf("补充.pdf")]}).status_code == 403
+    assert score.evidence.count() == 1

@@ -8,7 +8,7 @@ from django.test import Client
 from dangjian.accounts import scoping
 from dangjian.accounts.tests.test_scoping_matrix import EVALUATION_ROUTES, ROLES, _fill
 from dangjian.evaluation import selectors, services
-from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, Score, ScoringRun
+from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, ManualScore, Score, ScoringRun
 from dangjian.evaluation.tests.factories import AUTO, pdf, scheme
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,8 @@ def _hidden(user, model):
         return [score for score in Score.objects.all()
                 if not scoping.can_see(user, score)
                 or (not score.run.published and not selectors.is_office(user, score.run.scheme))]
+    if model is ManualScore:
+        return ManualScore.objects.exclude(pk__in=selectors.manual_score_list_for(user).values("pk"))
     return Evidence.objects.exclude(pk__in=scoping.narrow(user, Evidence.objects.all()).values("pk"))
 
 
