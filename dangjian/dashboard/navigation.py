@@ -101,6 +101,13 @@ def sidebar_navigation(request):
             ],
         },
         {
+            "title": _("考核评价"),
+            "items": [
+                {"title": _("考核方案与排名"), "icon": "military_tech", "link": reverse("evaluation:list"),
+                 "permission": _has_role},
+            ],
+        },
+        {
             "title": _("账号与安全"),
             "items": [
                 {"title": _("用户"), "icon": "person", "link": reverse("admin:accounts_user_changelist"),

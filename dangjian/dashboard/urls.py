@@ -5,4 +5,5 @@ from dangjian.dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("health/", views.health_check, name="health"),
+    path("export.xlsx", views.dashboard_export, name="export"),
 ]

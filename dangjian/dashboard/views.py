@@ -1,18 +1,23 @@
 """The first dashboard (the admin index) and the organization health check page."""
 
 import itertools
+from urllib.parse import quote
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from dangjian.accounts import scoping
+from dangjian.accounts import audit, scoping
 from dangjian.accounts.scoping import Scope
 from dangjian.core.registry import Severity, rules
+from dangjian.dashboard import findings
+from dangjian.dashboard.export import dashboard_workbook
 from dangjian.dashboard.selectors import PERIOD_KINDS, dashboard_for, focus_for, period_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def admin_index_context(request, context):
@@ -49,6 +54,36 @@ class _RuleFindings:
         return list(itertools.islice(self.rule.check(self.scope, self.on_date), page.start, page.stop))
 
 
+RESOLVED_SHOWN = 50
+
+
+def _recorded_context(actor, focus) -> dict:
+    """What the weekly record adds to the health check: score cards, the trend, what was fixed."""
+    run = findings.latest_run()
+    if run is None:
+        return {"recorded": None}
+    resolved = findings.resolved_since(actor, focus, run)
+    return {"recorded": run, "score_cards": findings.score_cards(actor, focus, run),
+            "trend": findings.findings_trend(actor, focus), "resolved": list(resolved[:RESOLVED_SHOWN]),
+            "resolved_count": resolved.count(), "severity_labels": Severity.LABELS}
+
+
+@staff_member_required
+def dashboard_export(request):
+    """The dashboard shown for ``?area=&period=`` as .xlsx (audited)."""
+    if not scoping.has_any_role(request.user):
+        raise Http404
+    focus = focus_for(request.user, request.GET.get("area"))  # 404 outside scope
+    board = dashboard_for(request.user, focus=focus, period=period_for(request.GET.get("period")))
+    content, rows = dashboard_workbook(board)
+    audit.record_export(actor=request.user, what="dashboard", rows=rows, request=request,
+                        area=focus.name if focus else "", period=board.period.label)
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"统计看板-{focus.name if focus else '本人负责'}-{board.period.label}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
 @staff_member_required
 def health_check(request):
     """组织体检: every registered rule's findings for the scope, with its citation, a page of
@@ -65,8 +100,10 @@ def health_check(request):
     for rule in [rules.get(only)] if only else rules.all():
         page = Paginator(_RuleFindings(rule, scope, today), FINDINGS_PER_PAGE).get_page(
             request.GET.get("page") if only else 1)
+        # A page of findings grouped by the organization (or area) each is about.
+        page_findings = sorted(page.object_list, key=lambda finding: finding.anchor_label)
         results.append({"rule": rule, "severity_label": Severity.LABELS[rule.severity], "page": page,
-                        "findings": page.object_list, "count": page.paginator.count})
+                        "findings": page_findings, "count": page.paginator.count})
     results.sort(key=lambda item: (Severity.ORDER[item["rule"].severity], item["rule"].code))
     context = {
         **admin.site.each_context(request),
@@ -75,5 +112,6 @@ def health_check(request):
         "focus": focus,
         "only": only,
         "finding_total": sum(item["count"] for item in results),
+        **_recorded_context(request.user, focus),
     }
     return render(request, "dashboard/health_check.html", context)

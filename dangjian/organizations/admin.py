@@ -205,6 +205,11 @@ class PartyOrganizationAdmin(ScopedTreeAdmin):
     list_select_related = ["area"]
     autocomplete_fields = ["unit"]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The dashboard's "党组织总数" links here narrowed to an area subtree; the rows are still
+        # narrowed to the actor's scope by get_queryset.
+        return lookup == "area__path__startswith" or super().lookup_allowed(lookup, value, request)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         form_class.base_fields["parent"].queryset = scoping.narrow(

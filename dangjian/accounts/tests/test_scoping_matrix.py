@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, User
 from dangjian.concerns.models import Concern
+from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, ManualScore, Score, ScoringRun
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
 from dangjian.organizations.models import Area, PartyOrganization, Unit
@@ -36,7 +37,7 @@ PUBLIC_ROUTES = {
     "c/", "c/filed/", "c/track/", "c/track/rate/",
     "api/v1/public/concerns", "api/v1/public/concerns/track", "api/v1/public/concerns/rate",
 }
-DASHBOARD_ROUTES = {"dashboard/health/", "system/"}
+DASHBOARD_ROUTES = {"dashboard/health/", "system/", "dashboard/export.xlsx"}
 # Member pages (/members/): the model whose pk fills the route's <int:…> id (None: no id, a
 # list page over the actor's scope). An out-of-scope id answers 404 to GET and POST.
 MEMBER_PAGE_ROUTES = {
@@ -80,6 +81,24 @@ DUES_ROUTES = {
     "api/v1/dues/organizations/<int:organization_id>/arrears": PartyOrganization,
     "api/v1/dues/organizations/<int:organization_id>/months/<month>/payments": PartyOrganization,
 }
+# Assessment pages (/evaluation/) and API (/api/v1/evaluation/): the model whose pk fills the
+# route's id (None: no id). Evaluated areas see more than ``narrow`` gives (the published ranking
+# of their peers), so dangjian/evaluation/tests/test_scoping_matrix.py checks these routes
+# against the evaluation selectors, every role, GET and POST.
+EVALUATION_ROUTES = {
+    **dict.fromkeys(("evaluation/", "evaluation/new/", "api/v1/evaluation/schemes", "api/v1/evaluation/manual-scores")),
+    **{route: AssessmentScheme for route in (
+        "evaluation/<int:scheme_id>/", "evaluation/<int:scheme_id>/score/", "api/v1/evaluation/schemes/<int:scheme_id>",
+        "api/v1/evaluation/schemes/<int:scheme_id>/manual-scores", "api/v1/evaluation/schemes/<int:scheme_id>/revise",
+        "api/v1/evaluation/schemes/<int:scheme_id>/score")},
+    "evaluation/indicators/<int:indicator_id>/manual/": Indicator,
+    **{route: ScoringRun for route in (
+        "evaluation/runs/<int:run_id>/", "evaluation/runs/<int:run_id>/publish/", "api/v1/evaluation/runs/<int:run_id>",
+        "api/v1/evaluation/runs/<int:run_id>/publish", "api/v1/evaluation/runs/<int:run_id>/ranking")},
+    **dict.fromkeys(("evaluation/scores/<int:score_id>/", "api/v1/evaluation/scores/<int:score_id>"), Score),
+    "evaluation/evidence/<int:evidence_id>/": Evidence,
+    "api/v1/evaluation/manual-scores/<int:manual_score_id>/evidence": ManualScore,
+}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern}
@@ -115,6 +134,8 @@ def _classify(route):
         return ("concern_page", CONCERN_PAGE_ROUTES[clean])
     if clean in DUES_ROUTES:
         return ("dues", DUES_ROUTES[clean])
+    if clean in EVALUATION_ROUTES:
+        return ("evaluation", EVALUATION_ROUTES[clean])
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
@@ -271,6 +292,7 @@ def test_dashboard_never_shows_another_area(everyone, role):
     if outsider is None:
         return
     assert client.get(f"/dashboard/health/?area={outsider.pk}").status_code == 404
+    assert client.get(f"/dashboard/export.xlsx?area={outsider.pk}").status_code == 404
     html = client.get(f"/admin/?area={outsider.pk}").content.decode()
     board = html.split('id="dashboard"', 1)[-1]
     for hidden in _hidden_names(user, Area):
