@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DatasafetyConfig(AppConfig):
+    name = "dangjian.datasafety"
+    label = "datasafety"
+    verbose_name = _("数据安全")
