@@ -58,6 +58,8 @@ PORTAL_ROUTES = {
     **dict.fromkeys(("m/", "m/password/", "m/notices/", "m/correction/", "m/floating/",
                      "api/v1/portal/me", "api/v1/portal/notices", "api/v1/portal/cards", "api/v1/portal/corrections",
                      "api/v1/portal/floating/report", "api/v1/portal/password", "api/v1/portal/logout")),
+    # The member's own-data download (datasafety): their own record only, nothing to fill in.
+    **dict.fromkeys(("m/my-data/", "api/v1/portal/my-data", "api/v1/portal/my-data/xlsx")),
     "m/notices/<int:notice_id>/": Notice,
     "api/v1/portal/notices/<int:notice_id>": Notice,
 }
