@@ -147,7 +147,11 @@ def _load(path: Path, key: bytes, staging: Path, using: str) -> int:
     connection = connections[using]
     models = {tables.label_of(model): model for model in tables.backed_up_models(using)}
     for model in reversed(list(models.values())):
-        model._base_manager.using(using).all()._raw_delete(using)
+        rows = model._base_manager.using(using).all()
+        # Empty tables are left alone: a DELETE, even of no rows, would fire a statement-level
+        # trigger such as the one guarding the audit log on PostgreSQL.
+        if rows.exists():
+            rows._raw_delete(using)
     handle, archive = _open(path, key)
     media_files = 0
     with handle, archive, connection.cursor() as cursor:
