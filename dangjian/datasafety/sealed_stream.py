@@ -34,6 +34,7 @@ _FRAME = struct.Struct(">?I")
 MISSING_KEY = ("未配置备份加密密钥：请在环境变量 BACKUP_ENCRYPTION_KEY 中设置 32 字节随机数的 urlsafe base64 编码"
                "（与 FIELD_ENCRYPTION_KEY 不同，见 docs/deploy.md）。")
 BAD_KEY_FORMAT = "备份加密密钥 BACKUP_ENCRYPTION_KEY 格式不正确：须为至少 32 字节随机数的 urlsafe base64 编码。"
+SAME_AS_FIELD_KEY = "备份加密密钥 BACKUP_ENCRYPTION_KEY 不能与字段加密密钥 FIELD_ENCRYPTION_KEY 相同：请另行生成。"
 NOT_AN_ARCHIVE = "该文件不是本系统的备份文件。"
 WRONG_KEY = "备份加密密钥不正确：无法解密该备份文件（请使用制作备份时的 BACKUP_ENCRYPTION_KEY）。"
 TAMPERED = "备份文件已损坏或被篡改：校验未通过，未写入任何数据。"
@@ -53,6 +54,9 @@ def master_key() -> bytes:
         raise ArchiveError(BAD_KEY_FORMAT) from None
     if len(raw) < 32:
         raise ArchiveError(BAD_KEY_FORMAT)
+    field_keys = {settings.FIELD_ENCRYPTION_KEY, *(getattr(settings, "FIELD_ENCRYPTION_KEYS", None) or {}).values()}
+    if secret in field_keys:
+        raise ArchiveError(SAME_AS_FIELD_KEY)
     return raw
 
 

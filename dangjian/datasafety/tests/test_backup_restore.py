@@ -104,6 +104,13 @@ def test_a_missing_key_is_a_clear_error(backup_settings, tmp_path):
     assert not list(tmp_path.glob("x.backup*"))
 
 
+def test_the_backup_key_must_differ_from_the_field_key(backup_settings, tmp_path):
+    backup_settings.BACKUP_ENCRYPTION_KEY = backup_settings.FIELD_ENCRYPTION_KEY
+    with pytest.raises(CommandError, match="不能与字段加密密钥"):
+        call_command("backup", output=str(tmp_path / "x.backup"))
+    assert not list(tmp_path.glob("x.backup*"))
+
+
 def test_a_schema_mismatch_is_refused(small_archive, monkeypatch):
     monkeypatch.setattr(tables, "applied_migrations", lambda using="default": ["members.9999_future"])
     _restore_refused(small_archive, "数据库结构与当前系统不一致", force=True)
