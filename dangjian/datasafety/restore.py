@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 
 from dangjian.datasafety import tables
 from dangjian.datasafety.backup import FORMAT
@@ -33,6 +33,7 @@ SCHEMA_MISMATCH = ("备份的数据库结构与当前系统不一致（迁移版
                    "恢复后再升级。")
 NOT_EMPTY = "目标数据库已有业务数据（{tables}）：恢复只能写入刚执行过 migrate 的空数据库；确需覆盖请加 --force。"
 MEDIA_NOT_EMPTY = "上传文件目录 MEDIA_ROOT 已有文件：确需覆盖请加 --force。"
+WRITE_FAILED = "写入数据库失败，已全部撤销（{error}）。请恢复到刚执行过 migrate 的空数据库。"
 
 
 @dataclass
@@ -194,14 +195,18 @@ def restore(*, path: Path, force: bool = False, using: str = "default", on_verif
     media_root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=media_root.parent))
     try:
-        with transaction.atomic(using=using):
-            media_files = _load(path, key, staging, using)
-            for entry in manifest["tables"]:
-                model = apps.get_model(entry["label"])
-                if tables.table_fingerprint(model, using) != (entry["rows"], entry["sha256"]):
-                    raise ArchiveError(TAMPERED)
-            if on_verified is not None:
-                on_verified(manifest)
+        try:
+            with transaction.atomic(using=using):
+                media_files = _load(path, key, staging, using)
+                for entry in manifest["tables"]:
+                    model = apps.get_model(entry["label"])
+                    if tables.table_fingerprint(model, using) != (entry["rows"], entry["sha256"]):
+                        raise ArchiveError(TAMPERED)
+                if on_verified is not None:
+                    on_verified(manifest)
+        except DatabaseError as error:
+            # e.g. the audit log's trigger refusing --force's DELETE on PostgreSQL
+            raise ArchiveError(WRITE_FAILED.format(error=type(error).__name__)) from error
         _move_into(staging, media_root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -189,3 +189,24 @@ def test_outside_a_transaction_the_backup_reads_inside_one_read_transaction(back
     call_command("backup", output=str(tmp_path / "snapshot.backup"), stdout=io.StringIO())
     assert len(states) == len(tables.backed_up_models()) and all(states)
     assert not connection.connection.in_transaction
+
+
+def test_a_database_failure_midway_rolls_everything_back(small_archive, monkeypatch):
+    """--force empties the tables first; a failure while loading must leave them as they were."""
+    from django.db import DatabaseError
+
+    from dangjian.datasafety import restore
+
+    calls = []
+
+    def failing_insert(model, lines, cursor, connection):
+        calls.append(model)
+        if len(calls) > 3:
+            raise DatabaseError("refused by a trigger")
+        return original(model, lines, cursor, connection)
+
+    original = restore._insert
+    monkeypatch.setattr(restore, "_insert", failing_insert)
+    before = _fingerprints()
+    _restore_refused(small_archive, "写入数据库失败，已全部撤销", force=True)
+    assert _fingerprints() == before
