@@ -21,6 +21,12 @@ SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
 # 32 bytes, urlsafe base64. The demo key is public: a deployment must set its own.
 DEMO_FIELD_ENCRYPTION_KEY = "ZGVtby1vbmx5LWtleS1jaGFuZ2UtbWUtaW4tcHJvZC0="
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default=DEMO_FIELD_ENCRYPTION_KEY)
+# Key rotation (core/crypto.py, docs/deploy.md): when set, every readable key by id
+# ("v1=<key>,v2=<key>"; FIELD_ENCRYPTION_KEY is then unused), and the id new ciphertexts use.
+FIELD_ENCRYPTION_KEYS = env.dict("FIELD_ENCRYPTION_KEYS", default={})
+FIELD_ENCRYPTION_CURRENT_KEY_ID = env.str("FIELD_ENCRYPTION_CURRENT_KEY_ID", default="v1")
+# Backup archives (datasafety/sealed_stream.py): a separate secret, kept apart from the database.
+BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -63,6 +69,7 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.activities",
     "dangjian.evaluation",
+    "dangjian.datasafety",
 ]
 
 MIDDLEWARE = [

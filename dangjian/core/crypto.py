@@ -1,9 +1,18 @@
 """Field encryption and blind indexes for personal data (PIPL; ARCHITECTURE.md "Personal data").
 
-Both keys are derived with HKDF from ``settings.FIELD_ENCRYPTION_KEY`` (32 random bytes,
-urlsafe base64), so one secret in the environment serves both purposes and neither key can
-be computed from the other. Ciphertexts carry a key id (``v1:``) so a later key-rotation
-command can re-encrypt row by row while both keys are readable.
+Both keys are derived with HKDF from one master secret (32 random bytes, urlsafe base64),
+so one secret in the environment serves both purposes and neither key can be computed from
+the other. Ciphertexts carry the id of their master (``v1:``) so keys can be rotated
+without downtime (``manage.py rotate_field_key``, docs/deploy.md):
+
+* the masters are ``settings.FIELD_ENCRYPTION_KEYS`` ({id: key}) when set, otherwise
+  ``settings.FIELD_ENCRYPTION_KEY`` alone with id ``v1`` (as before rotation existed);
+  ``FIELD_ENCRYPTION_CURRENT_KEY_ID`` names the one new values use. Listing the keys in
+  full lets the old one be retired after a rotation;
+* :func:`encrypt` uses the current key; :func:`decrypt` reads any configured key;
+* :func:`blind_index` digests under the current key; a row's digest is under the same key
+  as its ciphertext (the rotation recomputes both in one update). Lookups during a rotation
+  therefore match :func:`blind_indexes` — the digest under every configured key.
 
 * :func:`encrypt` / :func:`decrypt` — AES-256-GCM with a random 96-bit nonce.
 * :func:`blind_index` — HMAC-SHA256 of the normalised value: equal inputs give equal
@@ -22,7 +31,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-KEY_ID = "v1"
+KEY_ID = "v1"  # the id of FIELD_ENCRYPTION_KEY
 
 
 @functools.cache
@@ -47,22 +56,52 @@ def _cipher(secret: str) -> AESGCM:
     return AESGCM(_derived_key(secret, b"dangjian field encryption v1"))
 
 
+def _masters() -> dict[str, str]:
+    masters = dict(getattr(settings, "FIELD_ENCRYPTION_KEYS", None) or {KEY_ID: settings.FIELD_ENCRYPTION_KEY})
+    for key_id in masters:
+        if not key_id or ":" in key_id:
+            raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS: key id {key_id!r} must be non-empty without ':'")
+    return masters
+
+
+def current_key_id() -> str:
+    key_id = getattr(settings, "FIELD_ENCRYPTION_CURRENT_KEY_ID", None) or KEY_ID
+    if key_id not in _masters():
+        raise ImproperlyConfigured(f"FIELD_ENCRYPTION_CURRENT_KEY_ID {key_id!r} is not a configured key")
+    return key_id
+
+
+def key_id_of(token: str) -> str:
+    return token.partition(":")[0]
+
+
 def encrypt(plaintext: str) -> str:
+    key_id = current_key_id()
     nonce = os.urandom(12)
-    ciphertext = _cipher(settings.FIELD_ENCRYPTION_KEY).encrypt(nonce, plaintext.encode(), None)
-    return f"{KEY_ID}:" + base64.urlsafe_b64encode(nonce + ciphertext).decode()
+    ciphertext = _cipher(_masters()[key_id]).encrypt(nonce, plaintext.encode(), None)
+    return f"{key_id}:" + base64.urlsafe_b64encode(nonce + ciphertext).decode()
 
 
 def decrypt(token: str) -> str:
     key_id, _, payload = token.partition(":")
-    if key_id != KEY_ID:
+    secret = _masters().get(key_id)
+    if secret is None:
         raise ValueError(f"unknown encryption key id {key_id!r}")
     raw = base64.urlsafe_b64decode(payload.encode())
-    return _cipher(settings.FIELD_ENCRYPTION_KEY).decrypt(raw[:12], raw[12:], None).decode()
+    return _cipher(secret).decrypt(raw[:12], raw[12:], None).decode()
 
 
-def blind_index(normalised_value: str) -> str:
-    """Hex HMAC-SHA256 of an already-normalised value (e.g. an 18-character ID number)."""
-    digest = _index_hmac(settings.FIELD_ENCRYPTION_KEY).copy()
+def blind_index(normalised_value: str, *, key_id: str | None = None) -> str:
+    """Hex HMAC-SHA256 of an already-normalised value (e.g. an 18-character ID number), under
+    the current key (or ``key_id``'s)."""
+    digest = _index_hmac(_masters()[key_id or current_key_id()]).copy()
     digest.update(normalised_value.encode())
     return digest.hexdigest()
+
+
+def blind_indexes(normalised_value: str) -> list[str]:
+    """The value's digest under every configured key, the current one first: what an exact
+    search or a uniqueness check must match while a rotation is under way."""
+    current = current_key_id()
+    return [blind_index(normalised_value, key_id=key_id)
+            for key_id in [current, *sorted(set(_masters()) - {current})]]

@@ -84,10 +84,10 @@ def member_search(queryset: QuerySet, query: str) -> QuerySet:
     compact = normalize_id_number(query)
     if len(compact) == 18 and compact[:17].isdigit():
         try:
-            digest = crypto.blind_index(validate_id_number(compact))
+            digests = crypto.blind_indexes(validate_id_number(compact))
         except ValidationError:
             return queryset.none()
-        return queryset.filter(id_number_digest=digest)
+        return queryset.filter(id_number_digest__in=digests)
     vendor = connections[queryset.db].vendor
     lowered = query.lower().replace(" ", "")
     if _LATIN.match(lowered):
@@ -241,5 +241,5 @@ def member_by_id_number_and_name(id_number: str, name: str) -> Member | None:
     """An on-roll member whose full ID number (blind index) and exact name both match, anywhere.
 
     A malformed number raises the Chinese ValidationError of ``validate_id_number``."""
-    digest = crypto.blind_index(validate_id_number(id_number))
-    return Member.objects.on_roll().filter(id_number_digest=digest, name=(name or "").strip()).first()
+    digests = crypto.blind_indexes(validate_id_number(id_number))
+    return Member.objects.on_roll().filter(id_number_digest__in=digests, name=(name or "").strip()).first()

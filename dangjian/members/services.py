@@ -85,6 +85,11 @@ def id_number_digest(raw: str) -> str:
     return crypto.blind_index(_valid_id_number(raw))
 
 
+def id_number_digests(raw: str) -> list[str]:
+    """Its digest under every configured key: what a lookup matches during a key rotation."""
+    return crypto.blind_indexes(_valid_id_number(raw))
+
+
 def _valid_id_number(raw: str) -> str:
     """``validate_id_number`` with its refusal attached to the ``id_number`` field."""
     try:
@@ -121,7 +126,7 @@ def _check_dates(*, birth_date, joined_on, full_member_on, status, today) -> Non
 def _set_id_number(member: Member, raw: str) -> None:
     number = _valid_id_number(raw)
     digest = crypto.blind_index(number)
-    clash = Member.objects.filter(id_number_digest=digest)
+    clash = Member.objects.filter(id_number_digest__in=crypto.blind_indexes(number))
     if member.pk:
         clash = clash.exclude(pk=member.pk)
     if clash.exists():
@@ -217,11 +222,9 @@ def member_update(*, actor, member: Member, request=None, **fields) -> Member:
     if "organization" in cleaned and cleaned["organization"] != member.organization:
         raise ValidationError({"organization": "变更所在党组织请办理组织关系转接。"})
     changes = _apply_fields(member, cleaned)
-    if cleaned.get("id_number"):
-        new_digest = id_number_digest(cleaned["id_number"])
-        if new_digest != member.id_number_digest:
-            _set_id_number(member, cleaned["id_number"])
-            changes["id_number"] = ["（已加密）", "（已加密）"]
+    if cleaned.get("id_number") and member.id_number_digest not in id_number_digests(cleaned["id_number"]):
+        _set_id_number(member, cleaned["id_number"])
+        changes["id_number"] = ["（已加密）", "（已加密）"]
     _check_dates(birth_date=member.birth_date, joined_on=member.joined_on, full_member_on=member.full_member_on,
                  status=member.status, today=timezone.localdate())
     _finish(member)
@@ -402,7 +405,7 @@ def member_transfer_in_from_outside(*, actor, organization: PartyOrganization, f
         raise ValidationError({"received_on": "介绍信已超过有效期，请转出方重新开具。"})
     _require_member_organization(actor, organization)
     returning = Member.objects.select_for_update().filter(
-        id_number_digest=id_number_digest(member_fields.get("id_number") or ""),
+        id_number_digest__in=id_number_digests(member_fields.get("id_number") or ""),
         standing=Standing.TRANSFERRED_OUT, name=(member_fields.get("name") or "").strip(),
     ).first()
     if returning is None:

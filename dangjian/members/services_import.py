@@ -32,6 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
+from dangjian.core import crypto
 from dangjian.core.id_numbers import normalize_id_number
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import Code, CodeTable
@@ -194,6 +195,8 @@ def _prepare(*, actor, batch: ImportBatch, columns: dict[str, int]) -> _Outcome:
                 errors[line] = _error_entry(row)
                 continue
             digests[draft.id_number_digest] = line
+            for old_digest in crypto.blind_indexes(row.number)[1:]:  # rows not yet under the rotated key
+                digests[old_digest] = line
             shown[line] = (draft.name, draft.id_number_masked)
             write(f"{line}\t{draft.id_number_digest}\t")
             write(dumps(values_of(draft)))

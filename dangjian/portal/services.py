@@ -270,7 +270,7 @@ def _clean_changes(member: Member, changes: dict) -> tuple[dict, dict]:
             except ValidationError as error:
                 errors[field] = error.messages
                 continue
-            if crypto.blind_index(number) != member.id_number_digest:
+            if member.id_number_digest not in crypto.blind_indexes(number):
                 stored[field] = {"ciphertext": crypto.encrypt(number), "masked": mask_id_number(number)}
                 shown[field] = mask_id_number(number)
         elif field == "education":

@@ -95,7 +95,7 @@ def test_floating_report_and_cards(wang_auth, wang, superuser):
     member_services.member_float_out(actor=superuser, member=wang, place="深圳", started_on=datetime.date(2025, 1, 1))
     client = Client()
     cards = client.get(f"{API}/cards", **wang_auth).json()
-    assert [card["key"] for card in cards] == ["members.floating"]
+    assert [card["key"] for card in cards if card["key"].startswith("members.")] == ["members.floating"]
     response = client.post(f"{API}/floating/report", {"place": "佛山", "contact": "13912345678"},
                            content_type="application/json", **wang_auth)
     assert response.status_code == 200
