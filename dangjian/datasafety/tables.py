@@ -24,8 +24,8 @@ from django.db import connections, router, transaction
 from django.utils.duration import duration_iso_string
 
 BATCH_ROWS = 2000
-# Sessions are not data: restoring them would revive sign-ins that were ended since.
-EXCLUDED = {"sessions.session"}
+# Sessions (and the names of them) are not data: restoring them would revive sign-ins ended since.
+EXCLUDED = {"sessions.session", "accounts.usersession"}
 # Rows that ``migrate`` itself writes (content types, permissions, the code tables): a fresh
 # database already holds them, so they do not make it "non-empty"; a restore replaces them.
 SEEDED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission", "core.code", "accounts.auditchainhead",
