@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from dangjian.accounts import audit_chain
 from dangjian.accounts.models import AuditAction, AuditEntry
 from dangjian.datasafety import tables
 from dangjian.datasafety.tests.conftest import OTHER_BACKUP_KEY
@@ -45,7 +46,10 @@ def test_the_demo_city_round_trips_table_by_table_and_file_by_file(backup_settin
     # then every table has the same rows and content, and the files are back byte for byte
     after = _fingerprints()
     restored_audit = after.pop("accounts.auditentry")
-    assert after == {label: value for label, value in before.items() if label != "accounts.auditentry"}
+    after.pop("accounts.auditchainhead")  # moves on with the audit log (the restore's own entry)
+    assert after == {label: value for label, value in before.items()
+                     if label not in ("accounts.auditentry", "accounts.auditchainhead")}
+    assert audit_chain.verify().intact  # the restored log and the restore's entry chain on
     # the audit log is the archived one (the backup's own entry came after the snapshot) plus the restore's
     assert restored_audit[0] == before["accounts.auditentry"][0] + 1
     assert AuditEntry.objects.filter(action=AuditAction.IMPORT, detail__event="restore").exists()
@@ -161,7 +165,9 @@ def test_a_fresh_database_takes_the_archive_without_force(small_archive, backup_
     after = _fingerprints()
     # the backup's own entry (written after its snapshot) is replaced by the restore's
     assert after.pop("accounts.auditentry")[0] == before.pop("accounts.auditentry")[0]
+    after.pop("accounts.auditchainhead"), before.pop("accounts.auditchainhead")
     assert after == before
+    assert audit_chain.verify().intact
     assert (Path(backup_settings.MEDIA_ROOT) / "a.txt").read_bytes() == b"hello"
 
 
