@@ -18,9 +18,12 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts import scoping
 from dangjian.accounts.models import Role
+from dangjian.accounts.scoping import Scope
 from dangjian.conference import forms, selectors, services, services_lists, services_meetings
 from dangjian.conference.models import DemandStatus
 from dangjian.core.form_errors import put_service_errors_on
+from dangjian.core.periods import Period
+from dangjian.core.registry import metrics
 from dangjian.organizations.models import Area, AreaLevel, Unit
 
 
@@ -68,6 +71,14 @@ def _units_for_seat(actor, conference):
             .filter(area__path__startswith=conference.area.path).exclude(pk__in=taken).order_by("name_pinyin", "pk")[:300])
 
 
+def _figures(actor, conference) -> list[dict]:
+    """This year's conference metrics for this conference alone (the focus on its area: one
+    conference per area) — the same computations the dashboard rolls up the Area tree."""
+    scope, period = Scope(actor=actor, focus_area=conference.area), Period.current("year")
+    return [{"label": metric.label, "unit": metric.unit, "value": metric.compute(scope, period)}
+            for metric in metrics.all() if metric.key.startswith("conference.")]
+
+
 def _home(request, conference, *, seat_form=None, meeting_form=None, status=200):
     writer = may_write(request.user, conference)
     today = timezone.localdate()
@@ -79,7 +90,7 @@ def _home(request, conference, *, seat_form=None, meeting_form=None, status=200)
         "title": conference.name, "conference": conference, "may_write": writer, "today": today,
         "seats": selectors.seats_of(conference), "meetings": meetings, "documents": documents,
         "reminders": selectors.task_reminders(tasks, on_date=today), "task_count": tasks.count(),
-        "plenary_per_year": plenary, "research_per_year": research,
+        "plenary_per_year": plenary, "research_per_year": research, "figures": _figures(request.user, conference),
         "held_this_year": {kind: sum(1 for m in meetings if m.kind == kind and m.held_on.year == today.year
                                      and m.held_on <= today) for kind in ("plenary", "research")},
     }
