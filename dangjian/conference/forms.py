@@ -52,12 +52,19 @@ class HandoverForm(forms.Form):
     term_ends_on = forms.DateField(label="届满日期（可不填）", widget=_DATE, required=False)
 
 
+# unfold's own utility classes (its stylesheet has no arbitrary values): a small bordered input.
+_SMALL = {"class": "border border-base-200 rounded-default px-1 py-1 bg-white dark:bg-base-900 dark:border-base-700"}
+
+
 class AttendanceForm(forms.Form):
     seat = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(label="出席情况", choices=AttendanceStatus.choices)
-    attendee_name = forms.CharField(label="出席人", max_length=40, required=False)
-    reason = forms.CharField(label="请假事由", max_length=200, required=False)
-    delegate_name = forms.CharField(label="受委托人", max_length=40, required=False)
+    status = forms.ChoiceField(label="出席情况", choices=AttendanceStatus.choices, widget=forms.Select(attrs=_SMALL))
+    attendee_name = forms.CharField(label="出席人", max_length=40, required=False,
+                                    widget=forms.TextInput(attrs={**_SMALL, "size": 8}))
+    reason = forms.CharField(label="请假事由", max_length=200, required=False,
+                             widget=forms.TextInput(attrs={**_SMALL, "size": 12}))
+    delegate_name = forms.CharField(label="受委托人", max_length=40, required=False,
+                                    widget=forms.TextInput(attrs={**_SMALL, "size": 8}))
 
 
 class MinutesForm(forms.Form):
