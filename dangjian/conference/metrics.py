@@ -17,7 +17,6 @@ from dangjian.conference.models import (
     AttendanceStatus,
     ConferenceMeeting,
     ConferenceTask,
-    Demand,
     DemandStatus,
     Project,
     ProjectStatus,
@@ -62,38 +61,56 @@ def attendance_rate(scope, period):
     return _rate(counts["present"], counts["total"])
 
 
+def _task_counts(scope, period) -> dict:
+    """The period's tasks counted once for the three task figures (memoised on the scope: the
+    dashboard computes every metric for the same scope and period)."""
+    memo = vars(scope).setdefault("_conference_task_counts", {})
+    if (period.start, period.end) not in memo:
+        memo[(period.start, period.end)] = _tasks(scope, period).aggregate(
+            total=Count("pk"), done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+            on_time=Count("pk", filter=Q(status=TaskStatus.DONE, completed_on__lte=F("deadline"))),
+            overdue=Count("pk", filter=~Q(status=TaskStatus.DONE) & Q(deadline__lt=timezone.localdate())))
+    return memo[(period.start, period.end)]
+
+
+def _project_counts(scope, period) -> dict:
+    """Projects completed in the period and the needs they met (one query, memoised)."""
+    memo = vars(scope).setdefault("_conference_project_counts", {})
+    if (period.start, period.end) not in memo:
+        completed = Project.objects.filter(status=ProjectStatus.COMPLETED, completed_on__gte=period.start,
+                                           completed_on__lte=period.end)
+        memo[(period.start, period.end)] = scope.narrow(completed, "conference__area__").order_by().aggregate(
+            projects=Count("pk"), needs=Count("demand", distinct=True, filter=Q(demand__status=DemandStatus.MET)))
+    return memo[(period.start, period.end)]
+
+
 @metrics.register(key="conference.task_completion_rate", label="联席会决议任务完成率", unit="%",
                   records_url=_list_url, description="期内会议决议交办的任务中已完成的比例")
 def task_completion_rate(scope, period):
-    counts = _tasks(scope, period).aggregate(total=Count("pk"), done=Count("pk", filter=Q(status=TaskStatus.DONE)))
+    counts = _task_counts(scope, period)
     return _rate(counts["done"], counts["total"])
 
 
 @metrics.register(key="conference.task_on_time_rate", label="联席会决议任务按时完成率", unit="%",
                   records_url=_list_url, description="期内会议决议交办、已完成的任务中在时限内完成的比例")
 def task_on_time_rate(scope, period):
-    done = _tasks(scope, period).filter(status=TaskStatus.DONE)
-    counts = done.aggregate(total=Count("pk"), on_time=Count("pk", filter=Q(completed_on__lte=F("deadline"))))
-    return _rate(counts["on_time"], counts["total"])
+    counts = _task_counts(scope, period)
+    return _rate(counts["on_time"], counts["done"])
 
 
 @metrics.register(key="conference.tasks_overdue", label="联席会超期未完成任务", unit="项", records_url=_list_url,
                   description="期内会议决议交办、目前仍未完成且已过时限的任务（CONF-02）")
 def tasks_overdue(scope, period):
-    return _tasks(scope, period).overdue(timezone.localdate()).count()
+    return _task_counts(scope, period)["overdue"]
 
 
 @metrics.register(key="conference.needs_met", label="联席会需求清单已满足", unit="项", records_url=_list_url,
                   description="期内完成的项目所满足的社区需求")
 def needs_met(scope, period):
-    completed = Project.objects.filter(status=ProjectStatus.COMPLETED, completed_on__gte=period.start,
-                                       completed_on__lte=period.end)
-    return scope.narrow(Demand.objects.filter(status=DemandStatus.MET, projects__in=completed),
-                        "conference__area__").order_by().values("pk").distinct().count()
+    return _project_counts(scope, period)["needs"]
 
 
 @metrics.register(key="conference.projects_completed", label="联席会项目完成", unit="个", records_url=_list_url,
                   description="期内完成的联席会项目清单项目")
 def projects_completed(scope, period):
-    return scope.narrow(Project.objects.filter(status=ProjectStatus.COMPLETED, completed_on__gte=period.start,
-                                               completed_on__lte=period.end), "conference__area__").order_by().count()
+    return _project_counts(scope, period)["projects"]

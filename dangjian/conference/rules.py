@@ -17,6 +17,7 @@ from django.urls import reverse
 from dangjian.conference.models import (
     Attendance,
     AttendanceStatus,
+    ConferenceMeeting,
     ConferenceTask,
     Document,
     DocumentKind,
@@ -48,14 +49,22 @@ def _window(on_date: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def _meetings_a_year(scope, on_date: datetime.date):
+    """Conferences founded at least a year ago, with the meetings of each kind held in the year
+    up to ``on_date`` and the numbers their charter sets (subqueries, so the count can
+    aggregate over them in one query)."""
     start, end = _window(on_date)
     charter = Document.objects.filter(conference=OuterRef("pk"), kind=DocumentKind.CHARTER,
                                       status=DocumentStatus.IN_FORCE).order_by("-effective_on", "-pk")
     rules_setting = settings.DANGJIAN_RULES
-    held = Q(meetings__held_on__gt=start, meetings__held_on__lte=end)
+
+    def held(kind):
+        meetings = (ConferenceMeeting.objects.filter(conference=OuterRef("pk"), kind=kind, held_on__gt=start,
+                                                     held_on__lte=end)
+                    .order_by().values("conference").annotate(n=Count("pk")).values("n"))
+        return Coalesce(Subquery(meetings), Value(0), output_field=IntegerField())
+
     return scope.narrow(JointConference.objects.filter(established_on__lte=start), "area__").order_by().annotate(
-        plenary_held=Count("meetings", filter=held & Q(meetings__kind=MeetingKind.PLENARY), distinct=True),
-        research_held=Count("meetings", filter=held & Q(meetings__kind=MeetingKind.RESEARCH), distinct=True),
+        plenary_held=held(MeetingKind.PLENARY), research_held=held(MeetingKind.RESEARCH),
         plenary_required=Coalesce(Subquery(charter.values("plenary_per_year")[:1]),
                                   Value(rules_setting["CONFERENCE_PLENARY_PER_YEAR"]), output_field=IntegerField()),
         research_required=Coalesce(Subquery(charter.values("research_per_year")[:1]),
@@ -87,9 +96,10 @@ def conference_meetings_short(scope, on_date: datetime.date):
 
 @rules.counts("SVC-03")
 def count_conference_meetings_short(scope, on_date: datetime.date) -> int:
-    conferences = _meetings_a_year(scope, on_date)
-    return (conferences.filter(plenary_held__lt=F("plenary_required")).count()
-            + conferences.filter(research_held__lt=F("research_required")).count())
+    counts = _meetings_a_year(scope, on_date).aggregate(
+        plenary=Count("pk", filter=Q(plenary_held__lt=F("plenary_required"))),
+        research=Count("pk", filter=Q(research_held__lt=F("research_required"))))
+    return counts["plenary"] + counts["research"]
 
 
 # ---------------------------------------------------------------- CONF-01 attendance
