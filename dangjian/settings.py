@@ -272,6 +272,17 @@ DANGJIAN_RULES = {
     # Rounding of the computed monthly amount: the regulation is silent; local practice is to the
     # fen, half up (L).
     "DUES_ROUNDING": "0.01",
+    # SVC-03 (seed §2, local practice): plenary meetings and research sessions a year when the
+    # conference's charter does not set them (the charter's own figures win).
+    "CONFERENCE_PLENARY_PER_YEAR": 2,
+    "CONFERENCE_RESEARCH_PER_YEAR": 4,
+    # CONF-02 (local practice, not in RULES.md): a seat attending fewer than this share (%) of the
+    # year's meetings is flagged.
+    "CONFERENCE_ATTENDANCE_MIN_RATE": 75,
+    # CONF-03 reminders (local practice): tasks due within this many days are "due soon".
+    "CONFERENCE_TASK_DUE_SOON_DAYS": 14,
+    # Joint-conference attachments (documents, progress reports): size cap in MB.
+    "CONFERENCE_ATTACHMENT_MAX_MB": 10,
 }
 
 # QR check-in (core/checkin.py) for classes and activities: a code is accepted from this long

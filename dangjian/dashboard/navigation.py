@@ -108,6 +108,16 @@ def sidebar_navigation(request):
             ],
         },
         {
+            "title": _("联席会"),
+            "items": [
+                {"title": _("社区党建联席会"), "icon": "diversity_3", "link": reverse("conference:list"),
+                 "permission": _has_role},
+                {"title": _("联席会工作（成员单位）"), "icon": "assignment_ind",
+                 "link": reverse("conference:liaison_home"),
+                 "permission": lambda request: scoping.holds_role(request.user, "liaison")},
+            ],
+        },
+        {
             "title": _("账号与安全"),
             "items": [
                 {"title": _("用户"), "icon": "person", "link": reverse("admin:accounts_user_changelist"),

@@ -8,6 +8,7 @@ What counts as a leak: an out-of-scope object's id answering anything but 404 (o
 admin, 403 / the admin's "does not exist" redirect) or its name appearing in a response.
 """
 
+import datetime
 import re
 
 import pytest
@@ -18,6 +19,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, User
 from dangjian.concerns.models import Concern
+from dangjian.conference.models import (
+    ConferenceMeeting,
+    ConferenceTask,
+    Demand,
+    Document,
+    JointConference,
+    Seat,
+)
 from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, ManualScore, Score, ScoringRun
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
@@ -101,6 +110,29 @@ EVALUATION_ROUTES = {
     "evaluation/evidence/<int:evidence_id>/": Evidence,
     "api/v1/evaluation/manual-scores/<int:manual_score_id>/evidence": ManualScore,
 }
+# Joint conference pages (/conference/) and API (/api/v1/conferences): the model whose pk fills
+# the route's id, named by the id (None: no id, a list over the actor's scope). Every role, the
+# liaison included, gets 404 for an object outside its scope, to GET and POST.
+_CONFERENCE_IDS = {"conference_id": JointConference, "meeting_id": ConferenceMeeting, "task_id": ConferenceTask,
+                   "seat_id": Seat, "document_id": Document, "demand_id": Demand}
+CONFERENCE_ROUTES = {
+    route: next((model for name, model in _CONFERENCE_IDS.items() if f"<int:{name}>" in route), None)
+    for route in (
+        "conference/", "conference/liaison/",
+        *(f"conference/<int:conference_id>/{step}" for step in (
+            "", "seats/new/", "meetings/new/", "tasks/", "documents/", "lists/", "lists/demands/new/",
+            "lists/resources/new/", "lists/projects/new/")),
+        "conference/seats/<int:seat_id>/handover/", "conference/documents/<int:document_id>/",
+        *(f"conference/meetings/<int:meeting_id>/{step}" for step in (
+            "", "attendance/", "minutes/", "resolutions/", "tasks/", "notice.docx", "minutes.docx")),
+        "conference/tasks/<int:task_id>/", "conference/tasks/<int:task_id>/progress/",
+        "api/v1/conferences", "api/v1/conferences/tasks",
+        *(f"api/v1/conferences/<int:conference_id>{step}" for step in ("", "/documents", "/meetings")),
+        *(f"api/v1/conferences/meetings/<int:meeting_id>{step}" for step in ("", "/attendance", "/resolutions", "/tasks")),
+        "api/v1/conferences/tasks/<int:task_id>", "api/v1/conferences/tasks/<int:task_id>/progress",
+        "api/v1/conferences/demands/<int:demand_id>/suggestions",
+    )
+}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern}
@@ -138,6 +170,8 @@ def _classify(route):
         return ("dues", DUES_ROUTES[clean])
     if clean in EVALUATION_ROUTES:
         return ("evaluation", EVALUATION_ROUTES[clean])
+    if clean in CONFERENCE_ROUTES:
+        return ("conference", CONFERENCE_ROUTES[clean])
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
@@ -520,6 +554,96 @@ def test_a_leader_reads_dues_but_records_nothing(dues_records, leader):
                            data='{"from_month": "2026-01", "paid_on": "2026-01-05"}')
     assert response.status_code == 403
     assert DuesPayment.objects.count() == before
+
+
+# ----------------------------------------------------------------------------- joint conference
+
+
+@pytest.fixture
+def conference_records(everyone, city):
+    """Two street conferences (梅园新村: the street administrator's and the liaison's; 夫子庙:
+    nobody's but the city's), each with a charter, a meeting, tasks for two units and a need."""
+    from dangjian.conference import services as conference_services
+    from dangjian.conference import services_lists
+    from dangjian.conference.tests.factories import meeting, qinhuai_conference, street_conference, task
+
+    actor = everyone.superuser
+    made = []
+    for street in (street_conference(city, actor=actor), qinhuai_conference(city, actor=actor)):
+        name = street.conference.area.name
+        conference_services.document_create(actor=actor, conference=street.conference, kind="charter",
+                                            title=f"{name}联席会章程", issuer="党工委",
+                                            effective_on=datetime.date(2025, 1, 1), text="章程正文")
+        held = meeting(street, actor=actor, title=f"{name}全体成员大会")
+        task(street, street.tech, actor=actor, meeting_=held, title=f"{name}甲单位任务")
+        task(street, street.care, actor=actor, meeting_=held, title=f"{name}乙单位任务")
+        services_lists.demand_create(actor=actor, conference=street.conference,
+                                     community=next(c for c in city.communities
+                                                    if c.path.startswith(street.conference.area.path)),
+                                     kind="venue", title=f"{name}活动场地需求", description="需要场地")
+        made.append(street)
+    return made
+
+
+def _conference_hidden(user) -> list[str]:
+    """Titles of conference records outside the user's scope (they must appear nowhere)."""
+    hidden = [c.name for c in JointConference.objects.exclude(pk__in=_visible(user, JointConference).values("pk"))]
+    hidden += [t.title for t in ConferenceTask.objects.exclude(pk__in=_visible(user, ConferenceTask).values("pk"))]
+    hidden += [m.title for m in ConferenceMeeting.objects.exclude(pk__in=_visible(user, ConferenceMeeting).values("pk"))]
+    return hidden
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_conference_routes_answer_404_outside_scope(conference_records, everyone, role):
+    user = getattr(everyone, role)
+    client = _client(user)
+    hidden = _conference_hidden(user)
+    checked = 0
+    for route in _route_strings():
+        kind = _classify(route)
+        if not (isinstance(kind, tuple) and kind[0] == "conference"):
+            continue
+        model, is_api = kind[1], route.startswith("api/")
+        if model is None:
+            response = client.get(_fill(route, ""))
+            assert response.status_code in (200, 302, 404), (role, route, response.status_code)
+            body = response.content.decode()
+            for title in hidden:
+                assert title not in body, (role, route, title)
+            continue
+        outsider = _out_of_scope(user, model)
+        if outsider is None:
+            continue
+        for method in ("get", "post"):
+            url = _fill(route, outsider.pk)
+            response = (client.get(url) if method == "get" else
+                        client.post(url, data="{}", content_type="application/json") if is_api else client.post(url))
+            body = response.content.decode()
+            if response.status_code == 405 or (is_api and response.status_code == 422 and '"missing"' in body):
+                continue
+            assert response.status_code == 404, (role, method, route, response.status_code)
+            assert str(outsider) not in body, (role, route)
+            checked += 1
+    assert checked or role in ("superuser", "city_admin")
+
+
+@pytest.mark.django_db
+def test_the_liaison_reaches_its_units_conference_work_and_nothing_else(conference_records, liaison):
+    """The liaison of 南京梅园新村科技有限公司: its conference and its meetings; of the tasks, only
+    its own unit's; the registry and the dashboard stay closed."""
+    assert set(scoping.narrow(liaison, JointConference.objects.all()).values_list("name", flat=True)) == {
+        "梅园新村街道社区党建联席会"}
+    assert set(scoping.narrow(liaison, ConferenceTask.objects.all()).values_list("title", flat=True)) == {
+        "梅园新村街道甲单位任务"}
+    assert set(scoping.narrow(liaison, ConferenceMeeting.objects.all()).values_list("title", flat=True)) == {
+        "梅园新村街道全体成员大会"}
+    client = _client(liaison)
+    assert client.get("/conference/liaison/").status_code == 200
+    assert client.get("/members/transfers/").status_code == 404
+    assert client.get(f"/conference/{conference_records[0].conference.pk}/").status_code == 200
+    tasks = client.get("/api/v1/conferences/tasks").json()["items"]
+    assert [t["title"] for t in tasks] == ["梅园新村街道甲单位任务"]
 
 
 # ----------------------------------------------------------------------------- API

@@ -10,6 +10,7 @@ from django.utils import timezone
 from dangjian.accounts.scoping import Scope
 from dangjian.concerns import services as concern_services
 from dangjian.concerns.tests.factories import taken_in
+from dangjian.conference import services as conference_services
 from dangjian.core.registry import rules
 from dangjian.members import services
 from dangjian.members.models import Employment, Member
@@ -99,6 +100,18 @@ def troubled_city(city, superuser, settings):
                                    effective_from=datetime.date(2024, 1, 1))
     dues_services.dues_pay(actor=superuser, member=Member.objects.get(name="党费近交"),
                            months=[TODAY.replace(day=1)], paid_on=TODAY)
+    # SVC-03 / CONF-01..03: 梅园新村街道's conference short of meetings, a member unit absent, a
+    # task past its deadline, a holder's term run out
+    from dangjian.conference import services_meetings
+    from dangjian.conference.tests.factories import meeting, street_conference, task
+
+    street = street_conference(city, actor=superuser)
+    held = meeting(street, actor=superuser, held_on=TODAY - 30 * DAY)
+    services_meetings.meeting_record_attendance(actor=superuser, meeting=held, seat=street.tech, status="absent",
+                                                reason="出差")
+    task(street, street.tech, actor=superuser, meeting_=held, deadline=TODAY - 10 * DAY)
+    conference_services.seat_handover(actor=superuser, seat=street.care, holder_name="新主任",
+                                      on_date=datetime.date(2025, 3, 1), term_ends_on=TODAY - 5 * DAY)
     return city
 
 

@@ -1,0 +1,322 @@
+"""The conference pages at /conference/: the list, a conference's home (seats and holders,
+meetings, library, the three lists), the task board, the library, and the liaison's home.
+
+Thin like the concern pages: read through a selector (outside scope: 404), check the actor
+writes to the conference (otherwise 403: leaders and liaisons read), call one service, put its
+Chinese refusal back on the form. Meetings and tasks are in ``views_meetings``.
+"""
+
+from functools import wraps
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangjian.accounts import scoping
+from dangjian.accounts.models import Role
+from dangjian.accounts.scoping import Scope
+from dangjian.conference import forms, selectors, services, services_lists, services_meetings
+from dangjian.conference.models import DemandStatus
+from dangjian.core.form_errors import put_service_errors_on
+from dangjian.core.periods import Period
+from dangjian.core.registry import metrics
+from dangjian.organizations.models import Area, AreaLevel, Unit
+
+
+def conference_page(view):
+    """Signed in (else the admin login), and an office role or a liaison (else 404)."""
+
+    @staff_member_required(login_url="admin:login")
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not selectors.may_use_conference_pages(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def render_page(request, template: str, context: dict, status: int = 200):
+    response = render(request, template, {**admin.site.each_context(request), **context})
+    response.status_code = status
+    return response
+
+
+def may_write(actor, conference) -> bool:
+    return scoping.can_write(actor, conference.area)
+
+
+def writable_conference(request, conference_id):
+    conference = selectors.conference_get_for(request.user, conference_id)
+    if not may_write(request.user, conference):
+        raise PermissionDenied(services.CANNOT_WRITE)
+    return conference
+
+
+@conference_page
+def conference_list(request):
+    if scoping.holds_role(request.user, Role.LIAISON) and not scoping.has_any_role(request.user):
+        return redirect("conference:liaison_home")
+    conferences = list(selectors.conference_list_for(request.user).order_by("area__path", "pk"))
+    return render_page(request, "conference/list.html", {"title": "社区党建联席会", "conferences": conferences})
+
+
+def _units_for_seat(actor, conference):
+    taken = conference.seats.filter(left_on__isnull=True).values("unit")
+    return (scoping.narrow(actor, Unit.objects.filter(is_operating=True))
+            .filter(area__path__startswith=conference.area.path).exclude(pk__in=taken).order_by("name_pinyin", "pk")[:300])
+
+
+def _figures(actor, conference) -> list[dict]:
+    """This year's conference metrics for this conference alone (the focus on its area: one
+    conference per area) — the same computations the dashboard rolls up the Area tree."""
+    scope, period = Scope(actor=actor, focus_area=conference.area), Period.current("year")
+    return [{"label": metric.label, "unit": metric.unit, "value": metric.compute(scope, period)}
+            for metric in metrics.all() if metric.key.startswith("conference.")]
+
+
+def _home(request, conference, *, seat_form=None, meeting_form=None, status=200):
+    writer = may_write(request.user, conference)
+    today = timezone.localdate()
+    meetings = list(selectors.meeting_list_for(request.user).filter(conference=conference)[:20])
+    documents = list(selectors.document_list_for(request.user).filter(conference=conference, status="in_force"))
+    tasks = selectors.task_list_for(request.user).filter(conference=conference)
+    plenary, research = selectors.meetings_per_year(conference)
+    context = {
+        "title": conference.name, "conference": conference, "may_write": writer, "today": today,
+        "seats": selectors.seats_of(conference), "meetings": meetings, "documents": documents,
+        "reminders": selectors.task_reminders(tasks, on_date=today), "task_count": tasks.count(),
+        "plenary_per_year": plenary, "research_per_year": research, "figures": _figures(request.user, conference),
+        "held_this_year": {kind: sum(1 for m in meetings if m.kind == kind and m.held_on.year == today.year
+                                     and m.held_on <= today) for kind in ("plenary", "research")},
+    }
+    if writer:
+        context["seat_form"] = seat_form or forms.SeatForm(units=_units_for_seat(request.user, conference),
+                                                           initial={"starts_on": today})
+        context["meeting_form"] = meeting_form or forms.MeetingForm(documents=documents,
+                                                                    initial={"held_on": today, "kind": "plenary"})
+        context["handover_form"] = forms.HandoverForm(initial={"on_date": today})
+    return render_page(request, "conference/home.html", context, status)
+
+
+@conference_page
+def conference_home(request, conference_id):
+    return _home(request, selectors.conference_get_for(request.user, conference_id))
+
+
+@conference_page
+@require_POST
+def seat_new(request, conference_id):
+    conference = writable_conference(request, conference_id)
+    form = forms.SeatForm(request.POST, units=_units_for_seat(request.user, conference))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = scoping.narrow(request.user, Unit.objects.filter(pk=data["unit"])).first()
+            services.seat_create(actor=request.user, conference=conference, unit=unit, post=data["post"],
+                                 holder_name=data["holder_name"], holder_title=data["holder_title"],
+                                 starts_on=data["starts_on"], term_ends_on=data["term_ends_on"], request=request)
+        except (ValidationError, PermissionDenied) as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, "已增加席位。")
+            return redirect("conference:home", conference.pk)
+    return _home(request, conference, seat_form=form, status=400)
+
+
+@conference_page
+@require_POST
+def seat_handover(request, seat_id):
+    seat = selectors.seat_get_for(request.user, seat_id)
+    if not may_write(request.user, seat.conference):
+        raise PermissionDenied(services.CANNOT_WRITE)
+    form = forms.HandoverForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.seat_handover(actor=request.user, seat=seat, holder_name=data["holder_name"],
+                                   holder_title=data["holder_title"], on_date=data["on_date"],
+                                   term_ends_on=data["term_ends_on"], request=request)
+        except (ValidationError, PermissionDenied) as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, "已完成交接，原任职记录已保留。")
+            return redirect("conference:home", seat.conference_id)
+    for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
+        messages.error(request, error)
+    return redirect("conference:home", seat.conference_id)
+
+
+@conference_page
+@require_POST
+def meeting_new(request, conference_id):
+    conference = writable_conference(request, conference_id)
+    documents = list(selectors.document_list_for(request.user).filter(conference=conference, status="in_force"))
+    form = forms.MeetingForm(request.POST, documents=documents)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services_meetings.meeting_schedule(
+                actor=request.user, conference=conference, kind=data["kind"], title=data["title"],
+                held_on=data["held_on"], place=data["place"], agenda=data["agenda"].splitlines(),
+                work_report=next((d for d in documents if d.pk == data["work_report"]), None), request=request)
+        except (ValidationError, PermissionDenied) as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, "已安排会议。")
+            return redirect("conference:meeting", meeting.pk)
+    return _home(request, conference, meeting_form=form, status=400)
+
+
+@conference_page
+def task_board(request, conference_id):
+    conference = selectors.conference_get_for(request.user, conference_id)
+    columns = selectors.task_board(request.user, conference)
+    total = sum(len(tasks) for tasks in columns.values())
+    done = columns["done"]
+    return render_page(request, "conference/task_board.html", {
+        "title": f"{conference.name} · 任务督办", "conference": conference, "columns": [
+            ("已超期", columns["overdue"]), ("未开始", columns["open"]), ("推进中", columns["in_progress"]),
+            ("已完成", done)],
+        "total": total, "done_rate": round(100 * len(done) / total, 1) if total else None,
+        "on_time": sum(1 for task in done if task.on_time)})
+
+
+@conference_page
+def document_library(request, conference_id):
+    conference = selectors.conference_get_for(request.user, conference_id)
+    form = forms.DocumentSearchForm(request.GET or None)
+    documents = selectors.document_list_for(request.user).filter(conference=conference)
+    if form.is_valid():
+        documents = selectors.document_search(documents, **form.cleaned_data)
+    return render_page(request, "conference/documents.html", {
+        "title": f"{conference.name} · 章程制度", "conference": conference, "form": form,
+        "documents": list(documents[:200])})
+
+
+@conference_page
+def document_detail(request, document_id):
+    document = selectors.document_get_for(request.user, document_id)
+    return render_page(request, "conference/document.html", {"title": document.title, "document": document,
+                                                             "conference": document.conference})
+
+
+# ---------------------------------------------------------------- the three lists
+
+
+def _lists(request, conference, *, demand_form=None, resource_form=None, project_form=None, status=200):
+    actor = request.user
+    writer = may_write(actor, conference)
+    demands = list(selectors.demand_list_for(actor).filter(conference=conference))
+    chosen = next((d for d in demands if str(d.pk) == request.GET.get("demand")), None)
+    if project_form is not None:
+        chosen = next((d for d in demands if str(d.pk) == str(project_form.data.get("demand"))), chosen)
+    context = {
+        "title": f"{conference.name} · 三张清单", "conference": conference, "may_write": writer,
+        "demands": demands, "resources": list(selectors.resource_list_for(actor).filter(conference=conference)),
+        "projects": list(selectors.project_list_for(actor).filter(conference=conference)
+                         .prefetch_related("resources")),
+        "chosen": chosen,
+        "suggestions": selectors.resource_suggestions(actor, chosen) if chosen else [],
+    }
+    if writer:
+        units = [seat.unit for seat in selectors.seats_of(conference)]
+        communities = Area.objects.filter(level=AreaLevel.COMMUNITY, path__startswith=conference.area.path)
+        context["demand_form"] = demand_form or forms.DemandForm(communities=communities)
+        context["resource_form"] = resource_form or forms.ResourceForm(units=units)
+        if chosen is not None and chosen.status == DemandStatus.OPEN:
+            context["project_form"] = project_form or forms.ProjectForm(
+                units=units, resources=[item["resource"] for item in context["suggestions"]],
+                initial={"demand": chosen.pk, "title": chosen.title})
+    return render_page(request, "conference/lists.html", context, status)
+
+
+@conference_page
+def conference_lists(request, conference_id):
+    return _lists(request, selectors.conference_get_for(request.user, conference_id))
+
+
+@conference_page
+@require_POST
+def demand_new(request, conference_id):
+    conference = writable_conference(request, conference_id)
+    communities = Area.objects.filter(level=AreaLevel.COMMUNITY, path__startswith=conference.area.path)
+    form = forms.DemandForm(request.POST, communities=communities)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services_lists.demand_create(actor=request.user, conference=conference,
+                                         community=communities.filter(pk=data["community"]).first(),
+                                         kind=data["kind"], title=data["title"], description=data["description"],
+                                         expected_help=data["expected_help"], request=request)
+        except (ValidationError, PermissionDenied) as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, "已登记需求。")
+            return redirect("conference:lists", conference.pk)
+    return _lists(request, conference, demand_form=form, status=400)
+
+
+@conference_page
+@require_POST
+def resource_new(request, conference_id):
+    conference = writable_conference(request, conference_id)
+    units = [seat.unit for seat in selectors.seats_of(conference)]
+    form = forms.ResourceForm(request.POST, units=units)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services_lists.resource_create(actor=request.user, conference=conference,
+                                           unit=next((u for u in units if u.pk == data["unit"]), None),
+                                           kind=data["kind"], title=data["title"], quantity=data["quantity"],
+                                           availability=data["availability"], request=request)
+        except (ValidationError, PermissionDenied) as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, "已登记资源。")
+            return redirect("conference:lists", conference.pk)
+    return _lists(request, conference, resource_form=form, status=400)
+
+
+@conference_page
+@require_POST
+def project_new(request, conference_id):
+    conference = writable_conference(request, conference_id)
+    units = [seat.unit for seat in selectors.seats_of(conference)]
+    resources = list(selectors.resource_list_for(request.user).filter(conference=conference))
+    form = forms.ProjectForm(request.POST, units=units, resources=resources)
+    if form.is_valid():
+        data = form.cleaned_data
+        demand = selectors.demand_list_for(request.user).filter(conference=conference, pk=data["demand"]).first()
+        try:
+            if demand is None:
+                raise ValidationError({"demand": "需求不存在。"})
+            services_lists.project_create(
+                actor=request.user, demand=demand, title=data["title"],
+                owner_unit=next((u for u in units if u.pk == data["owner_unit"]), None),
+                resources=[r for r in resources if r.pk in data["resources"]], milestones=data["milestones"],
+                request=request)
+        except (ValidationError, PermissionDenied) as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, "已立项。")
+            return redirect("conference:lists", conference.pk)
+    return _lists(request, conference, project_form=form, status=400)
+
+
+# ---------------------------------------------------------------- the liaison
+
+
+@conference_page
+def liaison_home(request):
+    """成员单位联络员的首页: its conferences, coming meetings, its unit's tasks with reminders."""
+    if not scoping.holds_role(request.user, Role.LIAISON):
+        raise Http404
+    return render_page(request, "conference/liaison_home.html", {
+        "title": "联席会工作（成员单位）", **selectors.liaison_home(request.user)})
+
+
