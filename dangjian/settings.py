@@ -211,6 +211,9 @@ DANGJIAN_RULES = {
                               "environment": 10, "other": 15},
     # CON-02 (local practice): a concern not assigned within this many days is flagged.
     "CONCERN_ASSIGN_WITHIN_DAYS": 2,
+    # EDU-01: members study at least 32 hours a year (全国党员教育培训工作规划): the default
+    # target of a party school's education plan; a plan may set more.
+    "SCHOOL_MEMBER_TARGET_HOURS": 32,
 }
 
 # QR check-in (core/checkin.py) for classes and activities: a code is accepted from this long
