@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("dashboard/", include("dangjian.dashboard.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("m/school/", include("dangjian.school.urls_portal")),
     path("m/", include("dangjian.portal.urls")),
     path("concerns/", include("dangjian.concerns.urls")),
     path("c/", include("dangjian.concerns.urls_public")),

@@ -36,6 +36,12 @@ from dangjian.school.models import (
 )
 
 ZERO = Decimal("0")
+TENTH = Decimal("0.1")
+
+
+def as_hours(value) -> Decimal:
+    """Hours to one decimal place, whatever the database's SUM returned (2 on SQLite, 2.0 elsewhere)."""
+    return Decimal(value or 0).quantize(TENTH)
 
 
 def _get(queryset: QuerySet, pk, message: str):
@@ -196,7 +202,7 @@ def member_hours(member: Member, year: int) -> Decimal:
     start, end = year_bounds(year)
     total = Attendance.objects.filter(member=member, credited_on__gte=start, credited_on__lte=end).aggregate(
         total=Sum("hours"))["total"]
-    return total or ZERO
+    return as_hours(total)
 
 
 def member_attendance(member: Member, year: int) -> QuerySet:
