@@ -65,5 +65,5 @@ def checkin_page(request):
     response = render(request, "school/portal/checkin.html", {
         "title": "课程签到", "session": session, "token": token, "error": error})
     if error:
-        response.status_code = 400 if session is None else 409 if request.method == "POST" else 200
+        response.status_code = 200 if request.method == "GET" else 400 if session is None else 409
     return response
