@@ -119,6 +119,7 @@ class Teacher(SchoolRecord):
     expertise = models.CharField(_("专长"), max_length=200, blank=True, help_text=_("多个专长用顿号或逗号分隔"))
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     is_active = models.BooleanField(_("在聘"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     history = HistoricalRecords()
 

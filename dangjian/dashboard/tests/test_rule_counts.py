@@ -91,6 +91,18 @@ def troubled_city(city, superuser, settings):
     concern_services.concern_assign(actor=superuser, concern=taken_in(actor=superuser, community=city.dahanggong,
                                                                       at=long_ago),
                                     organization=community_branch)
+    # EDU-01 / SCH-01 / SCH-02: a school whose plan has a class planned in January and never held,
+    # members without hours, and a teacher who never taught (a year on, SCH-02 flags them)
+    from dangjian.school import services as school_services
+    from dangjian.school.tests.factories import school_of
+
+    school = school_of(city.meiyuan)
+    teacher = school_services.teacher_save(actor=superuser, school=school, name="闲教员")
+    course = school_services.course_save(actor=superuser, school=school, title="党史", hours="2", teacher=teacher)
+    for year in (2026, TODAY.year, 2028):
+        if not school.plans.filter(year=year).exists():
+            plan = school_services.plan_create(actor=superuser, school=school, year=year, title="计划")
+            school_services.plan_add_class(actor=superuser, plan=plan, month=1, course=course)
     return city
 
 
