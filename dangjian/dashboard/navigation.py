@@ -14,6 +14,13 @@ def _may_write(request):
     return scoping.may_write_anything(request.user)
 
 
+def _school_pages(request):
+    """The party school pages: general roles in their scope, and a school's administrator."""
+    from dangjian.accounts.models import Role
+
+    return scoping.has_any_role(request.user) or scoping.holds_role(request.user, Role.SCHOOL_ADMIN)
+
+
 def _is_city_admin(request):
     return scoping.is_city_admin(request.user)
 
@@ -77,6 +84,13 @@ def sidebar_navigation(request):
             "items": [
                 {"title": _("群众诉求"), "icon": "support_agent", "link": reverse("concerns:list"),
                  "permission": _has_role},
+            ],
+        },
+        {
+            "title": _("社区党校"),
+            "items": [
+                {"title": _("党校与教育计划"), "icon": "school", "link": reverse("school:list"),
+                 "permission": _school_pages},
             ],
         },
         {
