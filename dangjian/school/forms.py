@@ -1,23 +1,34 @@
 """Forms of the school pages: shape only; the services decide (and refuse in Chinese)."""
 
-import datetime
-
 from django import forms
 from django.utils import timezone
+from unfold.widgets import INPUT_CLASSES
 
 from dangjian.school.models import Audience, OfficerPosition
+
+# unfold's look for plain inputs (its own widgets are for ModelAdmin forms).
+_INPUT = " ".join(INPUT_CLASSES)
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", _INPUT)
+
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class VenueForm(forms.Form):
+class VenueForm(StyledForm):
     name = forms.CharField(label="场所名称", max_length=80)
     address = forms.CharField(label="地址", max_length=160, required=False)
     capacity = forms.IntegerField(label="容纳人数", min_value=1)
 
 
-class OfficerForm(forms.Form):
+class OfficerForm(StyledForm):
     name = forms.CharField(label="姓名", max_length=40)
     position = forms.ChoiceField(label="职务", choices=OfficerPosition.choices)
     affiliation = forms.CharField(label="单位职务", max_length=120, required=False)
@@ -25,7 +36,7 @@ class OfficerForm(forms.Form):
     term_end = forms.DateField(label="任期结束", widget=_DATE, required=False)
 
 
-class TeacherForm(forms.Form):
+class TeacherForm(StyledForm):
     name = forms.CharField(label="姓名", max_length=40)
     affiliation = forms.CharField(label="工作单位", max_length=120, required=False)
     title = forms.CharField(label="职称职务", max_length=60, required=False)
@@ -33,7 +44,7 @@ class TeacherForm(forms.Form):
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
 
 
-class CourseForm(forms.Form):
+class CourseForm(StyledForm):
     title = forms.CharField(label="课程名称", max_length=120)
     topic = forms.CharField(label="专题", max_length=60, required=False)
     hours = forms.DecimalField(label="学时", max_digits=4, decimal_places=1)
@@ -45,7 +56,7 @@ class CourseForm(forms.Form):
         self.fields["teacher"].choices = [("", "—")] + [(t.pk, t.name) for t in teachers]
 
 
-class PlanForm(forms.Form):
+class PlanForm(StyledForm):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     title = forms.CharField(label="计划名称", max_length=120, required=False)
     audience = forms.ChoiceField(label="教育对象", choices=Audience.choices)
@@ -58,7 +69,7 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class PlannedClassForm(forms.Form):
+class PlannedClassForm(StyledForm):
     month = forms.IntegerField(label="月份", min_value=1, max_value=12)
     course = forms.TypedChoiceField(label="课程", coerce=int)
 
@@ -67,7 +78,7 @@ class PlannedClassForm(forms.Form):
         self.fields["course"].choices = [(c.pk, c.title) for c in courses]
 
 
-class SessionForm(forms.Form):
+class SessionForm(StyledForm):
     course = forms.TypedChoiceField(label="课程", coerce=int)
     venue = forms.TypedChoiceField(label="教学场所", coerce=int)
     teacher = forms.TypedChoiceField(label="授课教员（不选则按课程）", coerce=int, required=False, empty_value=None)
@@ -89,7 +100,7 @@ class SessionForm(forms.Form):
         self.fields["planned"].choices = [("", "—")] + [(p.pk, f"{p.plan.year}年{p}") for p in planned]
 
 
-class MarkForm(forms.Form):
+class MarkForm(StyledForm):
     members = forms.TypedMultipleChoiceField(label="出勤党员", coerce=int, widget=forms.CheckboxSelectMultiple)
     hours = forms.DecimalField(label="学时（不填按班次学时）", max_digits=4, decimal_places=1, required=False)
 
@@ -98,7 +109,7 @@ class MarkForm(forms.Form):
         self.fields["members"].choices = [(m.pk, f"{m.name}（{m.organization.name}）") for m in candidates]
 
 
-class MakeupForm(forms.Form):
+class MakeupForm(StyledForm):
     member = forms.TypedChoiceField(label="补学党员", coerce=int)
     hours = forms.DecimalField(label="学时", max_digits=4, decimal_places=1)
     studied_on = forms.DateField(label="补学日期", widget=_DATE)
@@ -110,7 +121,7 @@ class MakeupForm(forms.Form):
         self.fields["member"].choices = [(m.pk, f"{m.name}（{m.organization.name}）") for m in candidates]
 
 
-class HeldForm(forms.Form):
+class HeldForm(StyledForm):
     feedback_score = forms.DecimalField(label="学员评价平均分（1–5，可不填）", max_digits=3, decimal_places=1,
                                         required=False)
 
@@ -122,6 +133,3 @@ def year_from(value, default: int | None = None) -> int:
         return default or timezone.localdate().year
     return year if 2000 <= year <= 2100 else (default or timezone.localdate().year)
 
-
-def local_day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localdate(moment)
