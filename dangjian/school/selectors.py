@@ -256,3 +256,20 @@ def teacher_bookings(teacher: Teacher, starts_at, ends_at, *, exclude=None) -> Q
     clash = ClassSession.objects.filter(teacher=teacher, starts_at__lt=ends_at, ends_at__gt=starts_at).exclude(
         status=ClassStatus.CANCELLED)
     return clash.exclude(pk=exclude.pk) if exclude is not None else clash
+
+
+def upcoming_for_member(member: Member, *, now: datetime.datetime, days: int = 30) -> list[ClassSession]:
+    """Classes of the next ``days`` open to the member (their notices, on the phone): those of the
+    schools whose area holds the member's organization, whose audience holds the member (one
+    query per school and audience: a handful)."""
+    area_path = member.organization.area.path
+    sessions = (ClassSession.objects.filter(status=ClassStatus.SCHEDULED, ends_at__gte=now,
+                                            starts_at__lte=now + datetime.timedelta(days=days))
+                .select_related("school__area", "course", "venue").order_by("starts_at", "pk"))
+    nearby = [session for session in sessions[:50] if area_path.startswith(session.school.area.path)]
+    open_to: dict[tuple[int, str], bool] = {}
+    for session in nearby:
+        key = (session.school_id, session.audience)
+        if key not in open_to:
+            open_to[key] = is_in_audience(session.school, session.audience, member)
+    return [session for session in nearby if open_to[(session.school_id, session.audience)]]

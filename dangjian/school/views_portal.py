@@ -42,7 +42,8 @@ def my_hours(request):
     target = selectors.member_target_hours(member, year) or services.default_target_hours()
     return render(request, "school/portal/hours.html", {
         "title": "我的学习", "year": year, "hours": hours, "target": target,
-        "remaining": max(target - hours, 0), "attendance": list(selectors.member_attendance(member, year))})
+        "remaining": max(target - hours, 0), "attendance": list(selectors.member_attendance(member, year)),
+        "upcoming": selectors.upcoming_for_member(member, now=timezone.now())})
 
 
 @member_required

@@ -98,6 +98,7 @@ def test_member_checks_in_on_the_phone_once_and_sees_the_hours(setup, superuser)
     session = setup.schedule(actor=superuser, starts_at=timezone.now() + datetime.timedelta(minutes=5))
     account = activated(actor=superuser, member=setup.members["在职"])
     client = _client(account.user)
+    assert "学习党章" in client.get("/m/school/").content.decode()  # the notice of an upcoming class
     url = f"/m/school/checkin/?t={services.checkin_token_for(session)}"
     assert "确认签到" in client.get(url).content.decode()
     response = client.post(url, {"t": services.checkin_token_for(session)}, follow=True)
