@@ -21,6 +21,7 @@ from django.http import Http404
 from dangjian.accounts import scoping
 from dangjian.members.models import FloatingDirection, FloatingRecord, Member, MemberStatus, Standing
 from dangjian.members.selectors import member_filter
+from dangjian.organizations.models import Area
 from dangjian.school.models import (
     Attendance,
     Audience,
@@ -212,12 +213,18 @@ def member_attendance(member: Member, year: int) -> QuerySet:
             .select_related("session", "session__course", "session__school").order_by("-credited_on", "-pk"))
 
 
+def _areas_holding(member: Member) -> list[str]:
+    """The paths of the member's organization's area and every area above it: the schools that
+    can reach the member sit at one of them (an indexed IN, not a scan of every school)."""
+    path, step = member.organization.area.path, Area.steplen
+    return [path[:end] for end in range(step, len(path) + 1, step)]
+
+
 def member_target_hours(member: Member, year: int) -> Decimal | None:
     """The highest target among the plans of ``year`` whose audience holds the member (one
-    query per plan of the member's area: a handful)."""
-    area_path = member.organization.area.path
-    plans = [plan for plan in EducationPlan.objects.filter(year=year).select_related("school__area")
-             if area_path.startswith(plan.school.area.path)]
+    query per plan of the member's street and community: a handful)."""
+    plans = EducationPlan.objects.filter(year=year, school__area__path__in=_areas_holding(member)).select_related(
+        "school__area")
     targets = [plan.target_hours for plan in plans if is_in_audience(plan.school, plan.audience, member)]
     return max(targets) if targets else None
 
@@ -262,11 +269,10 @@ def upcoming_for_member(member: Member, *, now: datetime.datetime, days: int = 3
     """Classes of the next ``days`` open to the member (their notices, on the phone): those of the
     schools whose area holds the member's organization, whose audience holds the member (one
     query per school and audience: a handful)."""
-    area_path = member.organization.area.path
-    sessions = (ClassSession.objects.filter(status=ClassStatus.SCHEDULED, ends_at__gte=now,
-                                            starts_at__lte=now + datetime.timedelta(days=days))
-                .select_related("school__area", "course", "venue").order_by("starts_at", "pk"))
-    nearby = [session for session in sessions[:50] if area_path.startswith(session.school.area.path)]
+    nearby = list(ClassSession.objects.filter(status=ClassStatus.SCHEDULED, ends_at__gte=now,
+                                              starts_at__lte=now + datetime.timedelta(days=days),
+                                              school__area__path__in=_areas_holding(member))
+                  .select_related("school__area", "course", "venue").order_by("starts_at", "pk")[:20])
     open_to: dict[tuple[int, str], bool] = {}
     for session in nearby:
         key = (session.school_id, session.audience)

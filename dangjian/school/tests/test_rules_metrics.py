@@ -75,5 +75,5 @@ def test_metrics(setup, superuser):
     assert metrics.get("school.classes").compute(scope, period) == {"计划": 1, "举办": 1}
     assert metrics.get("school.target_share").compute(scope, period) == 0.0
     assert metrics.get("school.target_share_by_group").compute(scope, period) == {"辖区全体党员": 0.0}
-    assert metrics.get("school.hours_per_member").compute(scope, period) == round(4 / 4, 1)
+    assert metrics.get("school.hours_per_member").compute(scope, period) == round(4 / 3, 1)  # 3 in the audience
     assert services.default_target_hours() == Decimal("32")
