@@ -283,6 +283,9 @@ DANGJIAN_RULES = {
     "CONFERENCE_TASK_DUE_SOON_DAYS": 14,
     # Joint-conference attachments (documents, progress reports): size cap in MB.
     "CONFERENCE_ATTACHMENT_MAX_MB": 10,
+    # EDU-01: members study at least 32 hours a year (全国党员教育培训工作规划): the default
+    # target of a party school's education plan; a plan may set more.
+    "SCHOOL_MEMBER_TARGET_HOURS": 32,
 }
 
 # QR check-in (core/checkin.py) for classes and activities: a code is accepted from this long

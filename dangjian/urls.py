@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", include("dangjian.dashboard.urls")),
     path("members/", include("dangjian.members.urls")),
     path("m/my-data/", include("dangjian.datasafety.urls")),
+    path("m/school/", include("dangjian.school.urls_portal")),
     path("m/", include("dangjian.portal.urls")),
     path("concerns/", include("dangjian.concerns.urls")),
     path("c/", include("dangjian.concerns.urls_public")),

@@ -30,6 +30,13 @@ def _is_system_admin(request):
     return scoping.is_system_admin(request.user)
 
 
+def _school_pages(request):
+    """The party school pages: general roles in their scope, and a school's administrator."""
+    from dangjian.accounts.models import Role
+
+    return scoping.has_any_role(request.user) or scoping.holds_role(request.user, Role.SCHOOL_ADMIN)
+
+
 def sidebar_navigation(request):
     # Called once per page (unfold builds the sidebar per request): the links are reversed here,
     # once each, rather than as lazy strings unfold evaluates again for every use.
@@ -115,6 +122,13 @@ def sidebar_navigation(request):
                 {"title": _("联席会工作（成员单位）"), "icon": "assignment_ind",
                  "link": reverse("conference:liaison_home"),
                  "permission": lambda request: scoping.holds_role(request.user, "liaison")},
+            ],
+        },
+        {
+            "title": _("社区党校"),
+            "items": [
+                {"title": _("党校与教育计划"), "icon": "school", "link": reverse("school:list"),
+                 "permission": _school_pages},
             ],
         },
         {

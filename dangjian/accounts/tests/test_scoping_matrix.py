@@ -31,6 +31,7 @@ from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, Ma
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
 from dangjian.organizations.models import Area, PartyOrganization, Unit
+from dangjian.school.models import ClassSession, EducationPlan, PartySchool, Teacher
 
 ROLES = ["superuser", "city_admin", "district_admin", "street_admin", "community_admin", "org_admin", "leader",
          "liaison", "school_admin", "system_admin", "security_admin", "audit_admin"]
@@ -65,7 +66,7 @@ MEMBER_PAGE_ROUTES = {
 # and only to its own records: the model whose pk fills the route's id (None: no id). A member
 # asking for another member's object gets 404; every staff role gets 404 (pages) or 401 (API).
 PORTAL_ROUTES = {
-    **dict.fromkeys(("m/", "m/password/", "m/notices/", "m/correction/", "m/floating/",
+    **dict.fromkeys(("m/", "m/password/", "m/notices/", "m/correction/", "m/floating/", "m/school/", "m/school/checkin/",
                      "api/v1/portal/me", "api/v1/portal/notices", "api/v1/portal/cards", "api/v1/portal/corrections",
                      "api/v1/portal/floating/report", "api/v1/portal/password", "api/v1/portal/logout")),
     # The member's own-data download (datasafety): their own record only, nothing to fill in.
@@ -133,6 +134,22 @@ CONFERENCE_ROUTES = {
         "api/v1/conferences/demands/<int:demand_id>/suggestions",
     )
 }
+# Party school pages (/school/) and API (/api/v1/schools): the model whose pk fills the route's id
+# (None: a list over the actor's scope). Reached by general roles in scope and by the school's
+# administrator; an out-of-scope id answers 404 to GET and POST.
+SCHOOL_ROUTES = {
+    **dict.fromkeys(("school/", "api/v1/schools")),
+    **{f"school/<int:school_id>/{step}": PartySchool
+       for step in ("", "venues/new/", "officers/new/", "teachers/new/", "courses/new/", "plans/new/", "classes/new/",
+                    "members/", "ledger.docx")},
+    **{f"api/v1/schools/<int:school_id>{step}": PartySchool
+       for step in ("", "/classes", "/courses", "/members", "/plans", "/teachers", "/venues")},
+    "school/plans/<int:plan_id>/": EducationPlan, "api/v1/schools/plans/<int:plan_id>": EducationPlan,
+    "school/teachers/<int:teacher_id>/": Teacher,
+    **{f"school/classes/<int:session_id>/{step}": ClassSession
+       for step in ("", "attendance/", "makeup/", "held/", "cancel/", "attendance.xlsx")},
+    **{f"api/v1/schools/classes/<int:session_id>{step}": ClassSession for step in ("", "/attendance", "/makeup")},
+}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern}
@@ -172,6 +189,8 @@ def _classify(route):
         return ("evaluation", EVALUATION_ROUTES[clean])
     if clean in CONFERENCE_ROUTES:
         return ("conference", CONFERENCE_ROUTES[clean])
+    if clean in SCHOOL_ROUTES:
+        return ("school", SCHOOL_ROUTES[clean])
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
@@ -644,6 +663,92 @@ def test_the_liaison_reaches_its_units_conference_work_and_nothing_else(conferen
     assert client.get(f"/conference/{conference_records[0].conference.pk}/").status_code == 200
     tasks = client.get("/api/v1/conferences/tasks").json()["items"]
     assert [t["title"] for t in tasks] == ["梅园新村街道甲单位任务"]
+
+
+# ----------------------------------------------------------------------------- party schools
+
+
+@pytest.fixture
+def school_records(everyone, city):
+    """A school in every street (梅园新村街道's is the school administrator's), each with a teacher,
+    a plan, and a class held yesterday with one member's attendance."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dangjian.members.tests.factories import member
+    from dangjian.school import services as school_services
+    from dangjian.school.tests.factories import at, school_of
+
+    actor = everyone.superuser
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for index, street in enumerate(city.streets):
+        school = school_of(street, "梅园新村街道党校" if street == city.meiyuan else None)
+        venue = school_services.venue_save(actor=actor, school=school, name=f"{street.name}报告厅", capacity=50)
+        teacher = school_services.teacher_save(actor=actor, school=school, name=f"{street.name[:2]}教员")
+        course = school_services.course_save(actor=actor, school=school, title=f"{street.name}党课", hours="2",
+                                             teacher=teacher)
+        school_services.plan_create(actor=actor, school=school, year=yesterday.year, title=f"{street.name}计划")
+        community = next(area for area in city.communities if area.path.startswith(street.path))
+        student = member(actor=actor, organization=city.org(community), name=f"{street.name[:3]}学员",
+                         phone=f"1370000000{index}")
+        session = school_services.session_schedule(actor=actor, school=school, course=course, venue=venue,
+                                                   starts_at=at(yesterday, 9), ends_at=at(yesterday, 11))
+        school_services.attendance_mark(actor=actor, session=session, members=[student])
+    return PartySchool.objects.all()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_school_routes_answer_404_outside_scope(school_records, everyone, role):
+    user = getattr(everyone, role)
+    client = _client(user)
+    hidden_schools = [s.name for s in PartySchool.objects.exclude(pk__in=_visible(user, PartySchool).values("pk"))]
+    checked = 0
+    for route in _route_strings():
+        kind = _classify(route)
+        if not (isinstance(kind, tuple) and kind[0] == "school"):
+            continue
+        model = kind[1]
+        if model is None:
+            response = client.get(_fill(route, ""))
+            assert response.status_code in (200, 404), (role, route, response.status_code)
+            body = response.content.decode()
+            for name in hidden_schools:
+                assert name not in body, (role, route, name)
+            continue
+        outsider = _out_of_scope(user, model)
+        if outsider is None:
+            continue
+        url = _fill(route, outsider.pk)
+        for method in ("get", "post"):
+            if route.startswith("api/"):
+                response = (client.get(url) if method == "get"
+                            else client.post(url, data="{}", content_type="application/json"))
+                if response.status_code == 405 or (response.status_code == 422 and '"missing"' in
+                                                   response.content.decode()):
+                    continue
+            else:
+                response = getattr(client, method)(url)
+            assert response.status_code in (404, 405), (role, method, route, response.status_code)
+            body = response.content.decode()
+            for name in hidden_schools:
+                assert name not in body, (role, route, name)
+            checked += 1
+    assert checked or role in ("superuser", "city_admin")
+
+
+@pytest.mark.django_db
+def test_school_administrator_reaches_its_school_only(school_records, school_admin, street_admin, district_admin):
+    """The school's administrator and the area administrators above it see the school's records;
+    the school's administrator sees nothing else of the registry."""
+    mine = PartySchool.objects.get(name="梅园新村街道党校")
+    for user in (school_admin, street_admin, district_admin):
+        assert scoping.can_write(user, mine)
+        assert set(scoping.narrow(user, ClassSession.objects.all()).values_list("school", flat=True)) >= {mine.pk}
+    assert list(scoping.narrow(school_admin, PartySchool.objects.all())) == [mine]
+    assert not scoping.narrow(school_admin, Member.objects.all()).exists()
+    assert _client(school_admin).get(f"/school/{mine.pk}/members/").status_code == 200
 
 
 # ----------------------------------------------------------------------------- API

@@ -112,6 +112,18 @@ def troubled_city(city, superuser, settings):
     task(street, street.tech, actor=superuser, meeting_=held, deadline=TODAY - 10 * DAY)
     conference_services.seat_handover(actor=superuser, seat=street.care, holder_name="新主任",
                                       on_date=datetime.date(2025, 3, 1), term_ends_on=TODAY - 5 * DAY)
+    # EDU-01 / SCH-01 / SCH-02: a school whose plan has a class planned in January and never held,
+    # members without hours, and a teacher who never taught (a year on, SCH-02 flags them)
+    from dangjian.school import services as school_services
+    from dangjian.school.tests.factories import school_of
+
+    school = school_of(city.meiyuan)
+    teacher = school_services.teacher_save(actor=superuser, school=school, name="闲教员")
+    course = school_services.course_save(actor=superuser, school=school, title="党史", hours="2", teacher=teacher)
+    for year in (2026, TODAY.year, 2028):
+        if not school.plans.filter(year=year).exists():
+            plan = school_services.plan_create(actor=superuser, school=school, year=year, title="计划")
+            school_services.plan_add_class(actor=superuser, plan=plan, month=1, course=course)
     return city
 
 

@@ -1,0 +1,70 @@
+"""The member's school pages on the phone, at /m/school/: this year's study hours and classes,
+and the check-in page a class's QR code opens.
+
+Gated like the portal's own pages (portal/access.py): signed in as a member account, else the
+portal's sign-in page (coming back here afterwards); a back-office user gets 404. A member reads
+only their own attendance. Check-in is one POST through ``services.checkin_by_member``, which
+refuses an expired, repeated or forged code and a class not open to the member.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from dangjian.portal.access import member_account_of, member_of
+from dangjian.school import selectors, services
+
+
+def member_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
+        if member_account_of(request.user) is None:
+            raise Http404("这里是党员门户，请使用党员账号登录。")
+        request.member = member_of(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@member_required
+def my_hours(request):
+    member = request.member
+    year = timezone.localdate().year
+    hours = selectors.member_hours(member, year)
+    target = selectors.member_target_hours(member, year) or services.default_target_hours()
+    return render(request, "school/portal/hours.html", {
+        "title": "我的学习", "year": year, "hours": hours, "target": target,
+        "remaining": max(target - hours, 0), "attendance": list(selectors.member_attendance(member, year)),
+        "upcoming": selectors.upcoming_for_member(member, now=timezone.now())})
+
+
+@member_required
+def checkin_page(request):
+    """The page a class's QR code opens: the class, and a button to check in."""
+    token = request.POST.get("t") or request.GET.get("t") or ""
+    error = None
+    try:
+        session = services.session_for_token(token)
+    except ValidationError as refused:
+        session, error = None, "；".join(refused.messages)
+    if request.method == "POST" and session is not None:
+        try:
+            row = services.checkin_by_member(member=request.member, token=token, request=request)
+        except ValidationError as refused:
+            error = "；".join(refused.messages)
+        else:
+            messages.success(request, f"签到成功，本次计入{row.hours}学时。")
+            return redirect("school_portal:hours")
+    response = render(request, "school/portal/checkin.html", {
+        "title": "课程签到", "session": session, "token": token, "error": error})
+    if error:
+        response.status_code = 200 if request.method == "GET" else 400 if session is None else 409
+    return response
