@@ -211,6 +211,12 @@ DANGJIAN_RULES = {
                               "environment": 10, "other": 15},
     # CON-02 (local practice): a concern not assigned within this many days is flagged.
     "CONCERN_ASSIGN_WITHIN_DAYS": 2,
+    # COV-01: a non-public enterprise or social organization with this many full members forms its own organization.
+    "COVERAGE_OWN_ORGANIZATION_FROM": 3,
+    # COV-04 (local practice, set by the street): months between an instructor's visits to a unit.
+    "INSTRUCTOR_VISIT_EVERY_MONTHS": 3,
+    # SVC-01 (local practice): confirmed service hours a reported in-service member gives a year.
+    "SERVICE_HOURS_PER_YEAR": 20,
 }
 
 # QR check-in (core/checkin.py) for classes and activities: a code is accepted from this long
