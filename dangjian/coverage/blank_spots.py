@@ -61,8 +61,8 @@ def message(rule_code: str, unit) -> str:
 
 def joint_candidates_by_unit(units: list, on_date: datetime.date | None = None) -> dict[int, list]:
     """For each unit needing a joint branch, its neighbours in the same community that could join
-    with it: other counted units there without their own organization and with fewer than three
-    members (one list per community, so no query per unit)."""
+    with it: other counted units there with one or two members and no organization of their own
+    (already in a joint branch or not: then it may join theirs). One query for all, not one per unit."""
     if not units:
         return {}
     from django.utils import timezone
@@ -72,7 +72,7 @@ def joint_candidates_by_unit(units: list, on_date: datetime.date | None = None) 
     on_date = on_date or timezone.localdate()
     area_ids = {unit.area_id for unit in units}
     neighbours = with_coverage(counted_units(Unit.objects.filter(area_id__in=area_ids)), on_date).filter(
-        has_own=False, member_total__lt=own_from()).only("pk", "name", "area_id").order_by("name_pinyin", "pk")
+        has_own=False, member_total__gte=1, member_total__lt=own_from()).only("pk", "name", "area_id").order_by("name_pinyin", "pk")
     by_area = defaultdict(list)
     for neighbour in neighbours:
         by_area[neighbour.area_id].append(neighbour)

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from dangjian.accounts import scoping
-from dangjian.coverage.derivation import counted_units, rates, with_coverage
+from dangjian.coverage.derivation import counted_units, instructor_active_q, rates, with_coverage
 from dangjian.coverage.models import (
     BlankSpotRecord,
     CommunityService,
@@ -25,6 +25,7 @@ from dangjian.coverage.models import (
     ServicePost,
     ServiceRecord,
 )
+from dangjian.coverage.services import path_prefixes, street_of
 from dangjian.organizations.models import Area, AreaLevel, OrganizationKind, PartyOrganization, Unit
 
 
@@ -89,8 +90,7 @@ def uncovered_units_for(actor, area: Area | None = None) -> QuerySet:
 
 def joint_branches_for(actor, unit: Unit) -> QuerySet:
     """Joint branches in the unit's street the actor may change (the choices to bring it into)."""
-    street = unit.area if unit.area.level == AreaLevel.STREET else next(
-        (a for a in unit.area.get_ancestors() if a.level == AreaLevel.STREET), unit.area)
+    street = street_of(unit.area)
     return scoping.narrow(actor, PartyOrganization.objects.filter(
         kind=OrganizationKind.JOINT_BRANCH, is_active=True, area__path__startswith=street.path), write=True) \
         .order_by("name_pinyin")
@@ -123,10 +123,8 @@ def instructor_get_for(actor, pk) -> Instructor:
 
 def assignable_instructors_for(actor, unit: Unit) -> QuerySet:
     """Current instructors the actor sees whose appointing area contains the unit."""
-    from dangjian.coverage.derivation import instructor_active_q
-
-    ancestors = [a.path for a in unit.area.get_ancestors()] + [unit.area.path]
-    return instructors_for(actor).filter(instructor_active_q(timezone.localdate()), area__path__in=ancestors)
+    return instructors_for(actor).filter(instructor_active_q(timezone.localdate()),
+                                         area__path__in=path_prefixes(unit.area))
 
 
 def assignments_for(actor) -> QuerySet:

@@ -53,11 +53,16 @@ def _text(value, field: str, message: str, max_length: int) -> str:
     return text
 
 
-def _street_of(area: Area) -> Area:
+def street_of(area: Area) -> Area:
     """The street (or the area itself when above street level) an area lies in."""
     if area.level in (AreaLevel.COMMUNITY, AreaLevel.GRID):
-        return next(a for a in area.get_ancestors() if a.level == AreaLevel.STREET)
+        return Area.objects.get(path__in=path_prefixes(area), level=AreaLevel.STREET)
     return area
+
+
+def path_prefixes(area: Area) -> list[str]:
+    """The paths of ``area`` and of every area above it (one indexed IN, no walk up the tree)."""
+    return [area.path[:end] for end in range(Area.steplen, len(area.path) + 1, Area.steplen)]
 
 
 # ---------------------------------------------------------------- unit facts
@@ -92,7 +97,7 @@ def joint_branch_add_unit(*, actor, organization: PartyOrganization, unit: Unit,
         raise PermissionDenied(CANNOT_WRITE)
     if organization.kind != OrganizationKind.JOINT_BRANCH or not organization.is_active:
         raise ValidationError({"organization": "只能纳入存续的联合党支部。"})
-    if _street_of(organization.area).pk != _street_of(unit.area).pk:
+    if street_of(organization.area).pk != street_of(unit.area).pk:
         raise ValidationError({"organization": "该联合党支部位于其他街道，不能覆盖本单位，请选择本街道的联合党支部。"})
     if PartyOrganization.objects.filter(unit=unit, is_active=True).exists():
         raise ValidationError({"unit": "该单位已单独建立党组织，无需纳入联合党支部。"})

@@ -71,7 +71,7 @@ def board(request, area_id=None):
     data = selectors.board(request.user, area)
     uncovered = Paginator(selectors.uncovered_units_for(request.user, area), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    ancestors = [a for a in area.get_ancestors() if scoping.can_see(request.user, a)]
+    ancestors = [a for a in Area.objects.get_ancestors(area) if scoping.can_see(request.user, a)]
     return _render(request, "coverage/board.html", {
         "title": f"{area.name}覆盖情况", "board": data, "ancestors": ancestors, "uncovered": uncovered,
         "statuses": CoverageStatus, "community_level": area.level in (AreaLevel.COMMUNITY, AreaLevel.GRID),
