@@ -14,6 +14,7 @@ from dangjian.coverage.models import ServicePost
 from dangjian.coverage.views import PAGE_SIZE, _render, _run
 from dangjian.members.models import Employment, Member, Standing
 from dangjian.members.views import role_required
+from dangjian.organizations.metrics import COMMUNITY_PATH_LENGTH
 from dangjian.organizations.models import Area, AreaLevel, PartyOrganization
 
 CHOICES_MAX = 300
@@ -106,11 +107,13 @@ def _registrable(user):
         .select_related("residence_area").order_by("name_pinyin")[:CHOICES_MAX])
 
 
-def _open_posts():
-    # The post list is what the communities offer to anyone: not scoped (a member's organization
-    # registers them with a post in the community where they live, which may be anywhere).
-    return list(ServicePost.objects.filter(is_open=True).select_related("community").order_by(
-        "community__path", "name")[:CHOICES_MAX])
+def _open_posts(user):
+    """Open posts of the communities where the members the actor may register live: a member's
+    organization registers them in their residence community, which may lie outside its own area;
+    posts elsewhere are not shown."""
+    homes = {member.residence_area.path[:COMMUNITY_PATH_LENGTH] for member in _registrable(user)}
+    return list(ServicePost.objects.filter(is_open=True, community__path__in=homes).select_related("community")
+                .order_by("community__path", "name")[:CHOICES_MAX])
 
 
 @role_required
@@ -123,7 +126,7 @@ def service_list(request):
         post_form = forms.PostForm(request.POST if request.POST.get("form") == "post" else None,
                                    communities=_communities(user), prefix="post")
         register_form = forms.RegisterForm(request.POST if request.POST.get("form") == "register" else None,
-                                           members=_registrable(user), posts=_open_posts(), prefix="register")
+                                           members=_registrable(user), posts=_open_posts(user), prefix="register")
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied(services.CANNOT_WRITE)
@@ -135,7 +138,7 @@ def service_list(request):
         else:
             def call(data):
                 member = next(m for m in _registrable(user) if m.pk == data.pop("member"))
-                post = next(p for p in _open_posts() if p.pk == data.pop("post"))
+                post = next(p for p in _open_posts(user) if p.pk == data.pop("post"))
                 services_cobuild.service_register(actor=user, member=member, post=post, request=request, **data)
             form, done = register_form, "已登记报到。"
         if _run(form, call):
