@@ -193,7 +193,7 @@ class UnitFilters(Schema):
 def board(request: HttpRequest, area: int | None = None):
     actor = request.auth
     _general(actor)
-    focus = selectors.area_get_for(actor, area) if area is not None else selectors.top_area_for(actor)
+    focus = selectors.board_area_get_for(actor, area) if area is not None else selectors.top_area_for(actor)
     if focus is None:
         raise Http404
     return selectors.board(actor, focus)

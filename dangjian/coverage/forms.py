@@ -23,7 +23,7 @@ class _Styled(forms.Form):
 
 
 def _date_field(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
 
 
 class AssignInstructorForm(_Styled):

@@ -6,9 +6,10 @@ still kept by ``services.blank_spots_sync``). A rule flags; it never changes any
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Q, Subquery, Sum
+from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -166,7 +167,8 @@ def _short_of_hours(scope, on_date):
     registrations = scope.narrow(CommunityService.objects.filter(ended_on=None, registered_on__lte=year_ago),
                                  "community__")
     served = Coalesce(Sum("records__hours", filter=Q(records__served_on__gt=year_ago,
-                                                     records__confirmed_on__isnull=False)), 0)
+                                                     records__confirmed_on__isnull=False)),
+                      Value(Decimal(0)), output_field=DecimalField(max_digits=8, decimal_places=1))
     return registrations.annotate(served=served).filter(served__lt=hours_per_year())
 
 

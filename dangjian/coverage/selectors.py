@@ -61,6 +61,18 @@ def area_get_for(actor, pk) -> Area:
     return _get(scoping.narrow(actor, Area.objects.all()), pk, "区域不存在。")
 
 
+def board_area_get_for(actor, pk) -> Area:
+    """An area whose board the actor may open: one in scope, or one above an area they administer
+    (a street administrator starts from their district; the figures there are still only what
+    they see, so the district's other streets stay hidden)."""
+    area = _get(Area.objects.all(), pk, "区域不存在。")
+    if scoping.can_see(actor, area) or any(
+            grant.is_general and grant.area_path and grant.area_path.startswith(area.path)
+            for grant in scoping.grants_for(actor)):
+        return area
+    raise Http404("区域不存在。")
+
+
 def board(actor, area: Area, on_date: datetime.date | None = None) -> dict:
     """Coverage of ``area`` and of each child area, and (at community level) of each unit.
     ``area`` must be one the actor sees (``area_get_for``)."""

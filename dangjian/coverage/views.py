@@ -64,14 +64,14 @@ def _run(form, call) -> bool:
 @role_required
 def board(request, area_id=None):
     """覆盖情况: rates of an area and its children; at community level its units."""
-    area = (selectors.area_get_for(request.user, area_id) if area_id is not None
+    area = (selectors.board_area_get_for(request.user, area_id) if area_id is not None
             else selectors.top_area_for(request.user))
     if area is None:
         raise Http404
     data = selectors.board(request.user, area)
     uncovered = Paginator(selectors.uncovered_units_for(request.user, area), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    ancestors = [a for a in Area.objects.get_ancestors(area) if scoping.can_see(request.user, a)]
+    ancestors = list(Area.objects.get_ancestors(area))  # each one the actor may board too
     return _render(request, "coverage/board.html", {
         "title": f"{area.name}覆盖情况", "board": data, "ancestors": ancestors, "uncovered": uncovered,
         "statuses": CoverageStatus, "community_level": area.level in (AreaLevel.COMMUNITY, AreaLevel.GRID),

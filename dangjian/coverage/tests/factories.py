@@ -48,3 +48,33 @@ def instructor(city, *, area=None, user=None, name="李指导", appointed_on=Non
 def social_organization(area, name="南京玄武新村志愿者协会") -> Unit:
     return organization_services.unit_create(actor=superuser(), name=name, sector=Sector.SOCIAL_ORGANIZATION,
                                              social_org_type="association", area=area, staff_count=5)
+
+
+def coverage_troubles(city) -> None:
+    """Findings of every coverage rule for the dashboard's count-equals-findings test: COV-01 and
+    COV-01J in 大行宫社区, COV-04 (an instructor who never visited), SVC-02 (a pairing past its
+    term), SVC-01 (a member reported long ago who served one hour)."""
+    from dangjian.core.periods import add_months
+    from dangjian.coverage import services_cobuild
+
+    actor = superuser()
+    today = datetime.date.today()
+    home = city.org(city.dahanggong)
+    for label, count in (("三名党员", 3), ("一名党员", 1)):
+        unit = UnitFactory(area=city.dahanggong, name=f"南京大行宫{label}有限公司", staff_count=20)
+        for _n in range(count):
+            member(actor=actor, organization=home, name="陈在岗", workplace_unit=unit, employment="employed")
+    appointed = instructor(city, appointed_on=add_months(today, -12))
+    services.instructor_assign(actor=actor, instructor=appointed, unit=city.uncovered_unit(city.meiyuan),
+                               started_on=add_months(today, -10))
+    services_cobuild.pairing_create(actor=actor, community_organization=city.org(city.changjianglu),
+                                    unit_organization=city.unit_branch(city.meiyuan),
+                                    signed_on=add_months(today, -30), term_months=24, commitments="共建")
+    post = services_cobuild.service_post_create(actor=actor, community=city.changjianglu, name="助老", capacity=5)
+    worker = member(actor=actor, organization=home, name="报到党员", employment="employed",
+                    residence_area=city.changjianglu)
+    registration = services_cobuild.service_register(actor=actor, member=worker, post=post,
+                                                     registered_on=add_months(today, -24))
+    record = services_cobuild.service_record(actor=actor, registration=registration,
+                                             served_on=add_months(today, -1), hours=1, content="助老")
+    services_cobuild.service_confirm(actor=actor, record=record)

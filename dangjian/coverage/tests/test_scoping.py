@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.apps import apps
+from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.accounts import scoping
@@ -24,7 +25,7 @@ from dangjian.coverage import services, services_cobuild
 from dangjian.coverage.models import InstructorVisit, Pairing, ServiceRecord
 from dangjian.coverage.tests.factories import instructor
 from dangjian.members.tests.factories import member
-from dangjian.organizations.models import Unit
+from dangjian.organizations.models import Area, Unit
 
 DAY = datetime.timedelta(days=1)
 
@@ -54,6 +55,19 @@ def coverage_records(city_users, city):
         services_cobuild.service_record(actor=actor, registration=registration, served_on=today, hours=2,
                                         content=f"{street.name}服务记录")
     services.blank_spots_sync()
+
+
+def _board_outsider(user):
+    """An area outside the scope that is not above it either (the board of an area above one's own
+    may be opened and shows only one's own figures: tested below)."""
+    if scoping.is_city_admin(user):
+        return None
+    roots = [grant.area_path for grant in scoping.grants_for(user) if grant.is_general and grant.area_path]
+    above = Q(pk__in=[])
+    for root in roots:
+        above |= Q(path__in=[root[:end] for end in range(Area.steplen, len(root) + 1, Area.steplen)])
+    visible = scoping.narrow(user, Area.objects.all()).values("pk")
+    return Area.objects.exclude(pk__in=visible).exclude(above).order_by("pk").first()
 
 
 def _model(value):
@@ -98,7 +112,7 @@ def test_coverage_routes_answer_404_outside_scope(coverage_records, city_users, 
                 assert text not in body, (role, route, text)
             checked += 1
             continue
-        outsider = _out_of_scope(user, model)
+        outsider = _board_outsider(user) if model is Area else _out_of_scope(user, model)
         if outsider is None:
             continue
         for method in ("get", "post"):
@@ -139,3 +153,10 @@ def test_ended_appointment_removes_the_role(city_users, city):
     scoping.forget_grants(user)
     assert not scoping.holds_role(user, Role.INSTRUCTOR)
     assert _client(user).get("/coverage/mine/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_street_admin_opens_the_district_board_and_sees_only_its_street(coverage_records, city_users, city):
+    body = _client(city_users.street_admin).get(f"/coverage/areas/{city.xuanwu.pk}/").content.decode()
+    assert "玄武区覆盖情况" in body and "梅园新村街道" in body
+    assert "新街口街道" not in body and city.uncovered_unit(city.xinjiekou).name not in body

@@ -11,6 +11,7 @@ from dangjian.accounts.scoping import Scope
 from dangjian.concerns import services as concern_services
 from dangjian.concerns.tests.factories import taken_in
 from dangjian.core.registry import rules
+from dangjian.coverage.tests.factories import coverage_troubles
 from dangjian.members import services
 from dangjian.members.models import Employment
 from dangjian.members.tests.factories import member
@@ -91,6 +92,8 @@ def troubled_city(city, superuser, settings):
     concern_services.concern_assign(actor=superuser, concern=taken_in(actor=superuser, community=city.dahanggong,
                                                                       at=long_ago),
                                     organization=community_branch)
+    # COV-01, COV-01J, COV-04, SVC-01, SVC-02 (coverage and co-construction)
+    coverage_troubles(city)
     return city
 
 
