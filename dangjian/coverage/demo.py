@@ -173,17 +173,17 @@ def _service(ctx, rng, street, today) -> None:
                                                       description=description, capacity=capacity)
                  for name, description, capacity in POSTS[:2]]
         workers = list(Member.objects.filter(residence_area=community, employment=Employment.EMPLOYED,
-                                             standing=Standing.ACTIVE).order_by("pk")[:4])
+                                             standing=Standing.ACTIVE).order_by("pk")[:3])
         for index, worker in enumerate(workers):
             registered_on = today - rng.randint(400, 700) * DAY
             registration = services_cobuild.service_register(actor=ctx.actor, member=worker,
                                                              post=posts[index % len(posts)],
                                                              registered_on=registered_on)
-            months = 1 if index == 3 else 10
+            months = 1 if index == 2 else 6
             for month in range(months):
-                served_on = today - (20 + 33 * month) * DAY
+                served_on = today - (20 + 45 * month) * DAY
                 record = services_cobuild.service_record(actor=ctx.actor, registration=registration,
-                                                         served_on=served_on, hours=rng.choice((1, 2, 2, 3, 4)),
+                                                         served_on=served_on, hours=rng.choice((4, 4, 5, 6)),
                                                          content=rng.choice(SERVICE))
                 if month:  # the latest month is still waiting for the community
                     services_cobuild.service_confirm(actor=ctx.actor, record=record)
