@@ -53,20 +53,22 @@ def build_coverage(ctx: DemoContext) -> None:
         return
     today = timezone.localdate()
     streets = Area.objects.filter(level=AreaLevel.STREET).order_by("code")
+    focus = None  # the whole city; the first district only for the big sizes
     if ctx.size.bulk:
         first_district = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("code").first()
         streets = streets.filter(path__startswith=first_district.path)
+        focus = first_district
         ctx.log(f"  覆盖与共建：大规模演示只生成{first_district.name}的街道")
     streets = list(streets)
-    services.blank_spots_sync(on_date=today - 120 * DAY)  # the daily job's first run in the demo's past
+    services.blank_spots_sync(area=focus, on_date=today - 120 * DAY)  # the daily job's first run, in the past
     for street in streets:
         _profiles(ctx, street)
-    services.blank_spots_sync(on_date=today - 60 * DAY)
+    services.blank_spots_sync(area=focus, on_date=today - 60 * DAY)
     demo_street = next((s for s in streets if s.code == DEMO_STREET), streets[0] if streets else None)
     for index, street in enumerate(streets):
         rng = random.Random(f"dangjian-coverage:{street.code}")  # noqa: S311 - demo data, not secrets
         _street(ctx, rng, street, today, with_account=street == demo_street, first=index == 0)
-    result = services.blank_spots_sync()
+    result = services.blank_spots_sync(area=focus)
     ctx.log(f"  覆盖与共建：{len(streets)}个街道，指导员{Instructor.objects.count()}名，"
             f"今日新发现空白点{result['opened']}个、消除{result['resolved']}个")
 

@@ -190,3 +190,17 @@ def test_metrics_follow_the_records(city, street_admin):
     services.instructor_assign(actor=street_admin, instructor=instructor(city), unit=gap.empty)
     assert metrics.get("coverage.work_rate").compute(scope, period) == 25.0
     assert metrics.get("coverage.blank_spots_resolved").compute(scope, period) == 1
+
+
+@pytest.mark.django_db
+def test_portal_card_shows_the_members_own_report(city, street_admin):
+    from dangjian.portal.cards import cards_for
+
+    post, worker = _post_and_worker(city, lives_in=city.changjianglu)
+    assert not [c for c in cards_for(worker, today=timezone.localdate()) if c.key == "coverage.service"]
+    registration = services_cobuild.service_register(actor=street_admin, member=worker, post=post)
+    record = services_cobuild.service_record(actor=street_admin, registration=registration,
+                                             served_on=timezone.localdate(), hours=3, content="助老")
+    services_cobuild.service_confirm(actor=street_admin, record=record)
+    card = next(c for c in cards_for(worker, today=timezone.localdate()) if c.key == "coverage.service")
+    assert "长江路社区" in card.lines[0] and "3.0 小时" in card.lines[1]
