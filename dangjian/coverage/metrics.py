@@ -24,22 +24,36 @@ def _board_url(scope):
     return reverse("coverage:board")
 
 
-def _rate(scope, statuses) -> float | None:
-    units = with_coverage(counted_units(scope.narrow(Unit.objects.all(), "area__")), timezone.localdate())
-    counts = units.aggregate(total=Count("pk"), covered=Count("pk", filter=Q(coverage__in=statuses)))
-    return round(100 * counts["covered"] / counts["total"], 1) if counts["total"] else None
+_COUNTS_ATTR = "_coverage_counts"
+
+
+def _counts(scope) -> dict:
+    """Units counted, organized and worked in the scope: one query for both rates and both
+    periods of a dashboard (coverage is today's state, not a period's), kept on the scope."""
+    counts = getattr(scope, _COUNTS_ATTR, None)
+    if counts is None:
+        units = with_coverage(counted_units(scope.narrow(Unit.objects.all(), "area__")), timezone.localdate())
+        counts = units.aggregate(total=Count("pk"), organized=Count("pk", filter=Q(coverage__in=ORGANIZED)),
+                                 worked=Count("pk", filter=Q(coverage__in=WORKED)))
+        setattr(scope, _COUNTS_ATTR, counts)
+    return counts
+
+
+def _rate(scope, key: str) -> float | None:
+    counts = _counts(scope)
+    return round(100 * counts[key] / counts["total"], 1) if counts["total"] else None
 
 
 @metrics.register(key="coverage.organization_rate", label="两新组织党的组织覆盖率", unit="%", records_url=_board_url,
                   description="单独建立党组织或纳入联合党支部的两新组织 ÷ 正常经营的两新组织（COV-03）")
 def organization_rate(scope, period):
-    return _rate(scope, ORGANIZED)
+    return _rate(scope, "organized")
 
 
 @metrics.register(key="coverage.work_rate", label="两新组织党的工作覆盖率", unit="%", records_url=_board_url,
                   description="组织覆盖或选派了党建工作指导员的两新组织 ÷ 正常经营的两新组织（COV-02、COV-03）")
 def work_rate(scope, period):
-    return _rate(scope, WORKED)
+    return _rate(scope, "worked")
 
 
 def _blank_spots_url(scope):
