@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, User
 from dangjian.concerns.models import Concern
+from dangjian.coverage.models import CommunityService, Instructor, Pairing, ServiceRecord
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
 from dangjian.organizations.models import Area, PartyOrganization, Unit
@@ -78,15 +79,15 @@ COVERAGE_ROUTES = {
     "coverage/areas/<int:area_id>/": Area,
     **{f"coverage/units/<int:unit_id>/{step}": Unit for step in ("", "assign/", "joint/", "profile/")},
     **{f"api/v1/coverage/units/<int:unit_id>{step}": Unit for step in ("", "/instructor", "/joint-branch")},
-    "coverage/instructors/<int:instructor_id>/": "coverage.Instructor",
-    "api/v1/coverage/instructors/<int:instructor_id>": "coverage.Instructor",
-    **{f"coverage/pairings/<int:pairing_id>/{step}": "coverage.Pairing" for step in ("", "activity/", "review/")},
-    **{f"api/v1/coverage/pairings/<int:pairing_id>{step}": "coverage.Pairing"
+    "coverage/instructors/<int:instructor_id>/": Instructor,
+    "api/v1/coverage/instructors/<int:instructor_id>": Instructor,
+    **{f"coverage/pairings/<int:pairing_id>/{step}": Pairing for step in ("", "activity/", "review/")},
+    **{f"api/v1/coverage/pairings/<int:pairing_id>{step}": Pairing
        for step in ("", "/activities", "/reviews")},
-    "coverage/services/<int:registration_id>/record/": "coverage.CommunityService",
-    "api/v1/coverage/registrations/<int:registration_id>/records": "coverage.CommunityService",
-    "coverage/services/records/<int:record_id>/confirm/": "coverage.ServiceRecord",
-    "api/v1/coverage/records/<int:record_id>/confirm": "coverage.ServiceRecord",
+    "coverage/services/<int:registration_id>/record/": CommunityService,
+    "api/v1/coverage/registrations/<int:registration_id>/records": CommunityService,
+    "coverage/services/records/<int:record_id>/confirm/": ServiceRecord,
+    "api/v1/coverage/records/<int:record_id>/confirm": ServiceRecord,
 }
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,

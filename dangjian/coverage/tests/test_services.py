@@ -188,6 +188,7 @@ def test_metrics_follow_the_records(city, street_admin):
     assert value == {"coverage.organization_rate": 0.0, "coverage.work_rate": 0.0,
                      "coverage.blank_spots_found": 5, "coverage.blank_spots_resolved": 0}
     services.instructor_assign(actor=street_admin, instructor=instructor(city), unit=gap.empty)
+    scope = scoping.Scope(actor=street_admin, focus_area=gap.community)  # a scope serves one page
     assert metrics.get("coverage.work_rate").compute(scope, period) == 25.0
     assert metrics.get("coverage.blank_spots_resolved").compute(scope, period) == 1
 

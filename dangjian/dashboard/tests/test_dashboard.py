@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 # share and MEM-01/03 in the same pass); the concern figures (13, since the concerns app);
 # the organization figures; one GROUP BY per compared figure; one COUNT per other rule; the
 # coverage figures and rules (21: one for both coverage rates, two per period figure, six rule
-# counts) and the coverage app's instructor grant source (1).
-PINNED_DASHBOARD_QUERIES = 65
+# counts).
+PINNED_DASHBOARD_QUERIES = 64
 # On PostgreSQL the board runs in its own transaction (a savepoint inside the test's) that sets
 # jit and work_mem: SAVEPOINT, two SET LOCAL, RELEASE — statements, not data queries.
 POSTGRESQL_TRANSACTION_STATEMENTS = 4
