@@ -132,12 +132,18 @@ def audit_admin(request, city):
 
 
 @pytest.fixture
+def instructor(request, city):
+    """党建工作指导员 of 梅园新村街道 (a function role from the coverage app: its assigned unit only)."""
+    return _role_user(request, "instructor", account_factories.instructor)
+
+
+@pytest.fixture
 def city_users(superuser, city_admin, district_admin, street_admin, community_admin, org_admin, leader,
-               liaison, school_admin, system_admin, security_admin, audit_admin):
+               liaison, school_admin, system_admin, security_admin, audit_admin, instructor):
     """All of the above in one namespace (``city_users.street_admin`` …)."""
     return account_factories.CityUsers(
         superuser=superuser, city_admin=city_admin, district_admin=district_admin, street_admin=street_admin,
         community_admin=community_admin, org_admin=org_admin, leader=leader, liaison=liaison,
         school_admin=school_admin, system_admin=system_admin, security_admin=security_admin,
-        audit_admin=audit_admin,
+        audit_admin=audit_admin, instructor=instructor,
     )

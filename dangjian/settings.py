@@ -286,6 +286,12 @@ DANGJIAN_RULES = {
     # EDU-01: members study at least 32 hours a year (全国党员教育培训工作规划): the default
     # target of a party school's education plan; a plan may set more.
     "SCHOOL_MEMBER_TARGET_HOURS": 32,
+    # COV-01: a non-public enterprise or social organization with this many full members forms its own organization.
+    "COVERAGE_OWN_ORGANIZATION_FROM": 3,
+    # COV-04 (local practice, set by the street): months between an instructor's visits to a unit.
+    "INSTRUCTOR_VISIT_EVERY_MONTHS": 3,
+    # SVC-01 (local practice): confirmed service hours a reported in-service member gives a year.
+    "SERVICE_HOURS_PER_YEAR": 20,
 }
 
 # QR check-in (core/checkin.py) for classes and activities: a code is accepted from this long

@@ -6,3 +6,9 @@ class CoverageConfig(AppConfig):
     name = "dangjian.coverage"
     label = "coverage"
     verbose_name = _("覆盖与共建")
+
+    def ready(self):
+        from dangjian.accounts import scoping
+        from dangjian.coverage.grants import instructor_grants
+
+        scoping.register_grant_source(instructor_grants)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts import scoping
+from dangjian.accounts.models import Role
 
 
 def _has_role(request):
@@ -129,6 +130,22 @@ def sidebar_navigation(request):
             "items": [
                 {"title": _("党校与教育计划"), "icon": "school", "link": reverse("school:list"),
                  "permission": _school_pages},
+            ],
+        },
+        {
+            "title": _("覆盖与共建"),
+            "items": [
+                {"title": _("覆盖情况"), "icon": "hub", "link": reverse("coverage:board"), "permission": _has_role},
+                {"title": _("空白点"), "icon": "report", "link": reverse("coverage:blank_spots"),
+                 "permission": _has_role},
+                {"title": _("党建工作指导员"), "icon": "school", "link": reverse("coverage:instructors"),
+                 "permission": _has_role},
+                {"title": _("结对共建"), "icon": "handshake", "link": reverse("coverage:pairings"),
+                 "permission": _has_role},
+                {"title": _("在职党员报到"), "icon": "volunteer_activism", "link": reverse("coverage:services"),
+                 "permission": _has_role},
+                {"title": _("我的联系单位"), "icon": "assignment_ind", "link": reverse("coverage:mine"),
+                 "permission": lambda request: scoping.holds_role(request.user, Role.INSTRUCTOR)},
             ],
         },
         {

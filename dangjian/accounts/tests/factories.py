@@ -13,6 +13,9 @@ fixture             role                   scope
 ``community_admin`` 区域管理员             大行宫社区 (梅园新村街道)
 ``org_admin``       党组织管理员           新街口街道党工委 (玄武区)
 ``leader``          领导（只读）           玄武区
+``liaison``         成员单位联络员         南京梅园新村科技有限公司
+``school_admin``    党校管理员             梅园新村街道党校
+``instructor``      党建工作指导员         长江路社区梅园新村养老服务中心 (assigned; no role row)
 ==================  =====================  =========================================
 """
 
@@ -136,6 +139,25 @@ def audit_admin(city, **user_fields) -> User:
                           **{"username": "audit_admin", "display_name": "审计管理员", **user_fields})
 
 
+def instructor(city, **user_fields) -> User:
+    """党建工作指导员 appointed by 梅园新村街道党工委, assigned to the street's uncovered social
+    organization (in 长江路社区). No RoleAssignment: the coverage app's assignment is the scope."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dangjian.coverage import services as coverage_services
+
+    user = UserFactory(**{"username": "instructor", "display_name": "梅园新村街道指导员", "is_staff": True,
+                          **user_fields})
+    appointment = coverage_services.instructor_appoint(
+        actor=superuser(), name=user.display_name, area=city.meiyuan, appointed_by="梅园新村街道党工委",
+        appointed_on=timezone.localdate() - datetime.timedelta(days=30), user=user)
+    coverage_services.instructor_assign(actor=superuser(), instructor=appointment,
+                                        unit=city.uncovered_unit(city.meiyuan))
+    return user
+
+
 @dataclass
 class CityUsers:
     superuser: User
@@ -150,6 +172,7 @@ class CityUsers:
     system_admin: User
     security_admin: User
     audit_admin: User
+    instructor: User
 
     def all(self) -> dict[str, User]:
         return dict(self.__dict__)
@@ -167,6 +190,7 @@ def build_city_users(city) -> CityUsers:
         street_admin=street_admin(city), community_admin=community_admin(city), org_admin=org_admin(city),
         leader=leader(city), liaison=liaison(city), school_admin=school_admin(city),
         system_admin=system_admin(city), security_admin=security_admin(city), audit_admin=audit_admin(city),
+        instructor=instructor(city),
     )
 
 

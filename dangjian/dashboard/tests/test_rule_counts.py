@@ -12,6 +12,7 @@ from dangjian.concerns import services as concern_services
 from dangjian.concerns.tests.factories import taken_in
 from dangjian.conference import services as conference_services
 from dangjian.core.registry import rules
+from dangjian.coverage.tests.factories import coverage_troubles
 from dangjian.members import services
 from dangjian.members.models import Employment, Member
 from dangjian.members.tests.factories import member
@@ -124,6 +125,8 @@ def troubled_city(city, superuser, settings):
         if not school.plans.filter(year=year).exists():
             plan = school_services.plan_create(actor=superuser, school=school, year=year, title="计划")
             school_services.plan_add_class(actor=superuser, plan=plan, month=1, course=course)
+    # COV-01, COV-01J, COV-04, SVC-01, SVC-02 (coverage and co-construction)
+    coverage_troubles(city)
     return city
 
 
