@@ -8,9 +8,11 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
+from dangjian.accounts.models import Role
 from dangjian.accounts.scoping import Scope
 from dangjian.core.registry import Severity, rules
 from dangjian.dashboard import findings
@@ -20,9 +22,26 @@ from dangjian.dashboard.selectors import PERIOD_KINDS, dashboard_for, focus_for,
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# The landing pages of the roles that have no dashboard (function and duty roles): role → (title, url name).
+DUTY_PAGES = {
+    Role.LIAISON: ("联席会工作（本单位任务、需求与项目）", "conference:liaison_home"),
+    Role.SCHOOL_ADMIN: ("社区党校（排课、签到、学时）", "school:list"),
+    Role.INSTRUCTOR: ("我的联系单位（走访记录）", "coverage:mine"),
+    Role.SYSTEM_ADMIN: ("系统状态", "system-status"),
+    Role.SECURITY_ADMIN: ("角色授权", "admin:accounts_roleassignment_changelist"),
+    Role.AUDIT_ADMIN: ("审计日志", "admin:accounts_auditentry_changelist"),
+}
+
+
 def admin_index_context(request, context):
-    """unfold's DASHBOARD_CALLBACK: the admin index is the dashboard of the user's scope."""
+    """unfold's DASHBOARD_CALLBACK: the admin index is the dashboard of the user's scope; a user
+    holding only function or duty roles gets the links to their own work instead."""
     if not scoping.has_any_role(request.user):
+        held = {grant.role for grant in scoping.grants_for(request.user)}
+        context["duty_pages"] = [
+            {"title": title, "url": reverse(url_name), "role": Role(role).label}
+            for role, (title, url_name) in DUTY_PAGES.items() if role in held
+        ]
         return context
     try:
         focus = focus_for(request.user, request.GET.get("area"))

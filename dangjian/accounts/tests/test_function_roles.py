@@ -92,3 +92,19 @@ def test_registered_grant_source_adds_unit_grants(schools):
         assert not scoping.has_any_role(user)
     finally:
         scoping._grant_sources.remove(instructor_units)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "link"), [
+    ("liaison", "/conference/liaison/"), ("school_admin", "/school/"), ("instructor", "/coverage/mine/"),
+    ("system_admin", "/system/"), ("security_admin", "/admin/accounts/roleassignment/"),
+    ("audit_admin", "/admin/accounts/auditentry/"),
+])
+def test_function_and_duty_roles_land_on_their_own_work(request, role, link):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(request.getfixturevalue(role))
+    page = client.get("/admin/").content.decode()
+    assert 'data-testid="duty-pages"' in page and f'href="{link}"' in page
+    assert "has no role yet" not in page and "尚未" not in page
