@@ -102,9 +102,8 @@ def branch_facts(branches) -> list[Branch]:
     by_path = {row[2]: row[0] for row in rows}
     groups = PartyOrganization.objects.filter(kind=OrganizationKind.PARTY_GROUP, is_active=True)
     # A party group sits directly under its branch: its path is the branch's plus one step.
-    group_paths = groups.filter(depth__gt=1).values_list("path", flat=True)
-    with_groups = {by_path[path[:-step]] for path in group_paths if path[:-step] in by_path}
     group_owner = {pk: by_path[path[:-step]] for pk, path in groups.values_list("pk", "path") if path[:-step] in by_path}
+    with_groups = set(group_owner.values())
     full = (Member.objects.filter(standing=Standing.ACTIVE, status=MemberStatus.FULL)
             .filter(organization_id__in=[*pks, *group_owner]).values_list("organization_id")
             .annotate(n=Count("pk")).order_by())
@@ -202,7 +201,7 @@ def branch_calendar(branch: Branch, year: int, today: datetime.date) -> list[Cal
             cells.append(Cell(period=period, state=state, meetings=held))
         due = sum(1 for c in cells if c.state in (CellState.HELD, CellState.MISSED, CellState.OPEN))
         rows.append(CalendarRow(
-            kind=kind, label=MeetingKind(kind).label, rule_code=RULE_OF_KIND[kind],
+            kind=kind, label=str(MeetingKind(kind).label), rule_code=RULE_OF_KIND[kind],
             frequency_label=FREQUENCY_LABELS[frequency(kind)], cells=tuple(cells), due=due,
             held=sum(1 for c in cells if c.state == CellState.HELD),
             missed=sum(1 for c in cells if c.state == CellState.MISSED)))

@@ -17,7 +17,8 @@ def meeting_list_for(actor) -> QuerySet:
     return (scoping.narrow(actor, OrgLifeMeeting.objects.all())
             .select_related("organization", "organization__area")
             .annotate(present_count=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
-                      attendance_count=Count("attendance")))
+                      attendance_count=Count("attendance"))
+            .order_by("-held_on", "-id"))
 
 
 def meeting_get_for(actor, pk) -> OrgLifeMeeting:

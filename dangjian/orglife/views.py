@@ -58,7 +58,7 @@ def _writable(request, meeting_id):
 @role_required
 def meeting_list(request):
     """组织生活: the meetings of the branches in scope, newest first."""
-    branches = list(selectors.branch_list_for(request.user).only("pk", "name", "path"))
+    branches = list(selectors.branch_list_for(request.user).select_related(None).only("pk", "name", "path"))
     form = forms.ListFilterForm(request.GET or None, branches=branches)
     meetings = selectors.meeting_list_for(request.user)
     if form.is_valid():
@@ -79,7 +79,7 @@ def meeting_create(request):
     """登记会议: a meeting held (or planned) by a branch the actor writes for."""
     if not scoping.may_write_anything(request.user):
         raise PermissionDenied("您没有权限登记组织生活。")
-    branches = list(selectors.branch_list_for(request.user, write=True).only("pk", "name", "path"))
+    branches = list(selectors.branch_list_for(request.user, write=True).select_related(None).only("pk", "name", "path"))
     initial = {"organization": request.GET.get("branch"), "held_on": timezone.localdate()}
     form = forms.MeetingForm(request.POST or None, branches=branches, initial=initial)
     if request.method == "POST" and form.is_valid():

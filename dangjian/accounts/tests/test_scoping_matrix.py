@@ -8,6 +8,7 @@ What counts as a leak: an out-of-scope object's id answering anything but 404 (o
 admin, 403 / the admin's "does not exist" redirect) or its name appearing in a response.
 """
 
+import datetime
 import re
 
 import pytest
@@ -20,6 +21,7 @@ from dangjian.accounts.models import ApiToken, AuditEntry, User
 from dangjian.concerns.models import Concern
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
+from dangjian.orglife.models import MeetingAttachment, OrgLifeMeeting
 from dangjian.organizations.models import Area, PartyOrganization, Unit
 
 ROLES = ["superuser", "city_admin", "district_admin", "street_admin", "community_admin", "org_admin", "leader",
@@ -68,6 +70,19 @@ CONCERN_PAGE_ROUTES = {
     **dict.fromkeys(("concerns/", "concerns/new/")),
     **{f"concerns/<int:concern_id>/{step}": Concern for step in ("", "assign/", "note/", "resolve/", "reveal-phone/")},
 }
+# Organizational life (/orglife/ pages and /api/v1/orglife): the model whose pk fills the ids
+# (None: a list over the actor's scope). Branch routes take a party organization (a branch).
+ORGLIFE_ROUTES = {
+    **dict.fromkeys(("orglife/", "orglife/new/", "orglife/branches/", "api/v1/orglife/meetings")),
+    **{f"orglife/<int:meeting_id>/{step}": OrgLifeMeeting
+       for step in ("", "edit/", "delete/", "attendance/", "attachments/")},
+    "orglife/<int:meeting_id>/attachments/<int:attachment_id>/": MeetingAttachment,
+    "orglife/branches/<int:branch_id>/calendar/": PartyOrganization,
+    "orglife/branches/<int:branch_id>/ledger.<str:fmt>": PartyOrganization,
+    "api/v1/orglife/meetings/<int:meeting_id>": OrgLifeMeeting,
+    "api/v1/orglife/meetings/<int:meeting_id>/attendance": OrgLifeMeeting,
+    "api/v1/orglife/branches/<int:branch_id>/calendar": PartyOrganization,
+}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern}
@@ -101,6 +116,8 @@ def _classify(route):
         return "public"
     if clean in CONCERN_PAGE_ROUTES:
         return ("concern_page", CONCERN_PAGE_ROUTES[clean])
+    if clean in ORGLIFE_ROUTES:
+        return ("orglife", ORGLIFE_ROUTES[clean])
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
@@ -389,6 +406,74 @@ def test_an_organization_sees_the_concerns_it_handles_and_no_others(concern_reco
     communities' organizations, not those still waiting in the communities' queue."""
     visible = set(scoping.narrow(org_admin, Concern.objects.all()).values_list("description", flat=True))
     assert visible == {"华侨路社区的路灯不亮", "石鼓路社区的路灯不亮"}
+
+
+# ----------------------------------------------------------------------------- organizational life
+
+
+@pytest.fixture
+def orglife_records(everyone, city, settings, tmp_path):
+    """A meeting with an attachment in every branch of the small city."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.orglife import services as orglife_services
+    from dangjian.organizations.models import BRANCH_KINDS
+
+    settings.MEDIA_ROOT = tmp_path
+    actor = everyone.superuser
+    for branch in PartyOrganization.objects.filter(kind__in=BRANCH_KINDS):
+        meeting = orglife_services.meeting_record(actor=actor, organization=branch, kind="theme_day",
+                                                  held_on=datetime.date.today(), topic=f"{branch.name}的主题党日",
+                                                  host="书记")
+        orglife_services.attachment_add(actor=actor, meeting=meeting, upload=SimpleUploadedFile(
+            f"{branch.pk}.pdf", b"%PDF-1.4", "application/pdf"))
+
+
+def _orglife_outsider(user, model):
+    from dangjian.organizations.models import BRANCH_KINDS
+
+    if model is PartyOrganization:
+        if scoping.is_superuser(user) or scoping.is_city_admin(user):
+            return None
+        visible = scoping.narrow(user, PartyOrganization.objects.all()).values("pk")
+        return PartyOrganization.objects.filter(kind__in=BRANCH_KINDS).exclude(pk__in=visible).order_by("pk").first()
+    return _out_of_scope(user, model)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_orglife_routes_answer_404_outside_scope(orglife_records, everyone, role):
+    user = getattr(everyone, role)
+    client = _client(user)
+    hidden = [m.topic for m in OrgLifeMeeting.objects.exclude(pk__in=_visible(user, OrgLifeMeeting).values("pk"))]
+    checked = 0
+    for route in _route_strings():
+        kind = _classify(route)
+        if not (isinstance(kind, tuple) and kind[0] == "orglife"):
+            continue
+        model = kind[1]
+        if model is None:
+            response = client.get(_fill(route, ""))
+            assert response.status_code in (200, 403, 404), (role, route, response.status_code)
+            body = response.content.decode()
+            for topic in hidden:
+                assert topic not in body, (role, route, topic)
+            continue
+        outsider = _orglife_outsider(user, model)
+        if outsider is None:
+            continue
+        url = _fill(route, outsider.pk).replace("<str:fmt>", "xlsx")
+        for method in ("get", "post", "put"):
+            response = (client.get(url) if method == "get" else getattr(client, method)(
+                url, data=("[]" if route.endswith("attendance") else "{}") if "api/" in route else "",
+                content_type="application/json"))
+            body = response.content.decode() if not response.streaming else ""
+            if response.status_code == 405 or (response.status_code == 422 and '"missing"' in body):
+                continue
+            assert response.status_code == 404, (role, method, url, response.status_code)
+            assert str(outsider) not in body
+            checked += 1
+    assert checked or role in ("superuser", "city_admin")
 
 
 # ----------------------------------------------------------------------------- API
