@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, User
+from dangjian.activities.models import Activity
 from dangjian.concerns.models import Concern
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
@@ -83,6 +84,17 @@ ORGLIFE_ROUTES = {
     "api/v1/orglife/meetings/<int:meeting_id>/attendance": OrgLifeMeeting,
     "api/v1/orglife/branches/<int:branch_id>/calendar": PartyOrganization,
 }
+# Community activities: the back office's pages and API (as ORGLIFE_ROUTES), and the member's
+# phone pages under activities/m/ (a member account only; an activity away from the member: 404).
+ACTIVITY_ROUTES = {
+    **dict.fromkeys(("activities/", "activities/new/", "api/v1/activities")),
+    **{f"activities/<int:activity_id>/{step}": Activity for step in ("", "report/", "photos/", "capacity/")},
+    **{f"api/v1/activities/<int:activity_id>{step}": Activity for step in ("", "/capacity", "/report")},
+}
+ACTIVITY_MEMBER_ROUTES = {
+    **dict.fromkeys(("activities/m/", "activities/m/checkin/")),
+    **{f"activities/m/<int:activity_id>/{step}": Activity for step in ("", "sign-up/", "cancel/")},
+}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern}
@@ -118,6 +130,10 @@ def _classify(route):
         return ("concern_page", CONCERN_PAGE_ROUTES[clean])
     if clean in ORGLIFE_ROUTES:
         return ("orglife", ORGLIFE_ROUTES[clean])
+    if clean in ACTIVITY_ROUTES:
+        return ("activities", ACTIVITY_ROUTES[clean])
+    if clean in ACTIVITY_MEMBER_ROUTES:
+        return ("activities_member", ACTIVITY_MEMBER_ROUTES[clean])
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
@@ -440,24 +456,29 @@ def _orglife_outsider(user, model):
     return _out_of_scope(user, model)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-def test_orglife_routes_answer_404_outside_scope(orglife_records, everyone, role):
-    user = getattr(everyone, role)
+@pytest.fixture
+def activity_records(everyone, city):
+    """An activity in every community, organised by the community's organization."""
+    from dangjian.activities.tests.factories import announced
+
+    for area in city.communities:
+        announced(actor=everyone.superuser, city=city, community=area, title=f"{area.name}的志愿服务")
+
+
+def _check_app_routes(user, role, app: str, hidden: list[str]) -> None:
     client = _client(user)
-    hidden = [m.topic for m in OrgLifeMeeting.objects.exclude(pk__in=_visible(user, OrgLifeMeeting).values("pk"))]
     checked = 0
     for route in _route_strings():
         kind = _classify(route)
-        if not (isinstance(kind, tuple) and kind[0] == "orglife"):
+        if not (isinstance(kind, tuple) and kind[0] == app):
             continue
         model = kind[1]
         if model is None:
             response = client.get(_fill(route, ""))
             assert response.status_code in (200, 403, 404), (role, route, response.status_code)
             body = response.content.decode()
-            for topic in hidden:
-                assert topic not in body, (role, route, topic)
+            for text in hidden:
+                assert text not in body, (role, route, text)
             continue
         outsider = _orglife_outsider(user, model)
         if outsider is None:
@@ -474,6 +495,45 @@ def test_orglife_routes_answer_404_outside_scope(orglife_records, everyone, role
             assert str(outsider) not in body
             checked += 1
     assert checked or role in ("superuser", "city_admin")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_orglife_and_activity_routes_answer_404_outside_scope(orglife_records, activity_records, everyone, role):
+    user = getattr(everyone, role)
+    hidden = [m.topic for m in OrgLifeMeeting.objects.exclude(pk__in=_visible(user, OrgLifeMeeting).values("pk"))]
+    _check_app_routes(user, role, "orglife", hidden)
+    hidden = [a.title for a in Activity.objects.exclude(pk__in=_visible(user, Activity).values("pk"))]
+    _check_app_routes(user, role, "activities", hidden)
+
+
+@pytest.mark.django_db
+def test_activity_member_pages_serve_members_only_and_only_what_is_around_them(
+        portal_members, activity_records, everyone):
+    """A member sees the activities of their own street; another street's activity is 404 on
+    every member route; every staff role gets 404 from the member pages."""
+    accounts, _notices = portal_members
+    me = accounts["here"]  # 大行宫社区党支部 (梅园新村街道)
+    session = _client(me.user)
+    here = Activity.objects.get(title="大行宫社区的志愿服务")
+    far = Activity.objects.get(title="秦虹社区的志愿服务")
+    for route in _route_strings():
+        kind = _classify(route)
+        if not (isinstance(kind, tuple) and kind[0] == "activities_member"):
+            continue
+        if kind[1] is None:
+            response = session.get(_fill(route, ""))
+            assert response.status_code == 200, route
+            assert far.title not in response.content.decode()
+        else:
+            assert session.get(_fill(route, here.pk)).status_code in (200, 405), route
+            for method in ("get", "post"):
+                response = getattr(session, method)(_fill(route, far.pk))
+                assert response.status_code in (404, 405), (route, method, response.status_code)
+                assert far.title not in response.content.decode()
+        for role in ROLES:
+            staff = _client(getattr(everyone, role))
+            assert staff.get(_fill(route, here.pk)).status_code == 404, (role, route)
 
 
 # ----------------------------------------------------------------------------- API
@@ -581,7 +641,7 @@ def test_member_role_reaches_no_back_office_route(portal_members, member_records
         kind = _classify(route)
         if not isinstance(kind, tuple) and kind != "dashboard":
             continue
-        if (isinstance(kind, tuple) and kind[0] == "portal") or route.endswith("/jsi18n/"):
+        if (isinstance(kind, tuple) and kind[0] in ("portal", "activities_member")) or route.endswith("/jsi18n/"):
             continue  # the admin's translation catalog is the same for everyone
         model = kind[1] if isinstance(kind, tuple) else None
         # Fill an id with the member's own record where the route is about members, else any object's.

@@ -11,11 +11,11 @@ from openpyxl import load_workbook
 
 from dangjian.accounts.models import AuditAction, AuditEntry
 from dangjian.members.tests.factories import member
+from dangjian.organizations.models import PartyOrganization
 from dangjian.orglife import services
 from dangjian.orglife.compliance import CellState, branch_calendar, branch_facts, checked_periods
 from dangjian.orglife.models import OrgLifeMeeting
 from dangjian.orglife.tests.factories import held
-from dangjian.organizations.models import PartyOrganization
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]
 
