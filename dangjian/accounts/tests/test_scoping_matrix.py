@@ -22,8 +22,8 @@ from dangjian.activities.models import Activity
 from dangjian.concerns.models import Concern
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
-from dangjian.orglife.models import MeetingAttachment, OrgLifeMeeting
 from dangjian.organizations.models import Area, PartyOrganization, Unit
+from dangjian.orglife.models import MeetingAttachment, OrgLifeMeeting
 
 ROLES = ["superuser", "city_admin", "district_admin", "street_admin", "community_admin", "org_admin", "leader",
          "liaison", "school_admin"]
@@ -432,8 +432,8 @@ def orglife_records(everyone, city, settings, tmp_path):
     """A meeting with an attachment in every branch of the small city."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from dangjian.orglife import services as orglife_services
     from dangjian.organizations.models import BRANCH_KINDS
+    from dangjian.orglife import services as orglife_services
 
     settings.MEDIA_ROOT = tmp_path
     actor = everyone.superuser
