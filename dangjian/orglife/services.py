@@ -79,7 +79,8 @@ def meeting_record(*, actor, organization: PartyOrganization, kind: str, held_on
     fields = _clean_fields(kind=kind, status=status, held_on=held_on, topic=topic, host=host, location=location,
                            minutes=minutes, today=today or timezone.localdate())
     meeting = OrgLifeMeeting(organization=organization, recorded_by=actor if actor and actor.pk else None, **fields)
-    meeting.full_clean()
+    # The organization and the actor were checked above: no query per foreign key again.
+    meeting.full_clean(exclude=["organization", "recorded_by"])
     meeting.save()
     audit.record_change(actor=actor, action=AuditAction.CREATE, obj=meeting, request=request, kind=kind,
                         status=status)
@@ -179,7 +180,8 @@ def meeting_record_attendance(*, actor, meeting: OrgLifeMeeting, entries: list[d
                                elsewhere=elsewhere[:120] if status == AttendanceStatus.ELSEWHERE else ""))
     meeting.attendance.all().delete()
     for row in rows:
-        row.full_clean(validate_unique=False)
+        # meeting and member were checked above (the roster query): skip a query per row and key
+        row.full_clean(exclude=["meeting", "member"], validate_unique=False)
     Attendance.objects.bulk_create(rows)
     audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=meeting, request=request, event="attendance",
                         present=sum(1 for r in rows if r.status == AttendanceStatus.PRESENT), total=len(rows))
