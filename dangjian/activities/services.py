@@ -160,7 +160,8 @@ def registration_sign_up(*, member, activity: Activity, at: datetime.datetime | 
         raise ValidationError(f"名额已满（共{activity.capacity}人），该活动不设候补，报名未成功。")
     registration = existing or Registration(activity=activity, member=member)
     registration.status, registration.registered_at = status, at
-    registration.full_clean(validate_unique=False)
+    # activity and member are checked above: no query per foreign key again
+    registration.full_clean(exclude=["activity", "member"], validate_unique=False)
     registration.save()
     audit.record_change(actor=None, action=AuditAction.CREATE, obj=registration, request=request,
                         member=member.pk, status=status, actor_label=f"党员{member.name}")
