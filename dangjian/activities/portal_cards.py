@@ -16,5 +16,5 @@ def upcoming_activities(member, *, today):
     lines += [f"可报名：{timezone.localtime(a.starts_at):%m月%d日} {a.title}（余{max(a.capacity - a.taken, 0)}个名额）"
               for a in open_ones]
     if not lines:
-        lines = ["近期附近没有可报名的活动。"]
+        return None  # nothing to sign up for: the card is left out
     return Card(lines=lines, link=reverse("activities:member_list"))

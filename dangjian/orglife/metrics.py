@@ -46,10 +46,3 @@ def missed_by_kind(scope, period):
     found = scope_misses(scope, _as_of(period))
     return {str(MeetingKind(kind).label): sum(len(miss.periods) for miss in found[code])
             for kind, code in RULE_OF_KIND.items()}
-
-
-@metrics.register(key="orglife.branches_missing", label="有应开未开会议的党支部", unit="个",
-                  description="截至期末前12个月内至少有一期会议未按规定频次召开的党支部（LIFE-01…07）")
-def branches_missing(scope, period):
-    found = scope_misses(scope, _as_of(period))
-    return len({miss.branch.pk for misses in found.values() for miss in misses})

@@ -22,5 +22,7 @@ def upcoming_meetings(member, *, today):
     meetings = list(OrgLifeMeeting.objects.filter(organization=branch, status=MeetingStatus.PLANNED,
                                                   held_on__gte=today).order_by("held_on", "pk")[:3])
     lines = [f"{m.held_on:%m月%d日} {m.get_kind_display()}：{m.topic}" + (f"（{m.location}）" if m.location else "")
-             for m in meetings] or ["支部近期没有已通知的会议。"]
+             for m in meetings]
+    if not lines:
+        return None  # nothing coming: the card is left out
     return Card(lines=lines)

@@ -76,4 +76,3 @@ def test_metrics_count_held_meetings_and_missed_periods(superuser, city):
     missed = metrics.get("orglife.missed_by_kind").compute(scope, Period.containing(datetime.date(2025, 1, 1)))
     # two branches sit in 大行宫社区 (the community's and a unit's): 11 + 12 months, 1 + 1 reviews
     assert missed["主题党日"] == 23 and missed["民主评议党员"] == 2
-    assert metrics.get("orglife.branches_missing").compute(scope, period) == 2
