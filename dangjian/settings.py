@@ -292,6 +292,20 @@ DANGJIAN_RULES = {
     "INSTRUCTOR_VISIT_EVERY_MONTHS": 3,
     # SVC-01 (local practice): confirmed service hours a reported in-service member gives a year.
     "SERVICE_HOURS_PER_YEAR": 20,
+    # LIFE-01…07 (支部工作条例 Arts. 11–19): how often a branch holds each kind of meeting —
+    # "month", "quarter" or "year". LIFE-04 (party lecture) has no national figure: quarterly is
+    # local practice, configurable. The rules look back over the last 12 months of whole periods.
+    "ORGLIFE_FREQUENCIES": {"members_meeting": "quarter", "committee_meeting": "month", "group_meeting": "month",
+                            "party_lecture": "quarter", "theme_day": "month", "life_meeting": "year",
+                            "democratic_review": "year"},
+}
+
+# Attachments to organizational-life records (minutes scans, sign-in sheets, photos).
+ORGLIFE_ATTACHMENTS = {
+    "max_bytes": 10 * 1024 * 1024,
+    "types": {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 }
 
 # QR check-in (core/checkin.py) for classes and activities: a code is accepted from this long

@@ -93,6 +93,16 @@ def sidebar_navigation(request):
             ],
         },
         {
+            "title": _("组织生活与社区活动"),
+            "items": [
+                {"title": _("三会一课"), "icon": "groups", "link": reverse("orglife:list"), "permission": _has_role},
+                {"title": _("应开与实开"), "icon": "event_available", "link": reverse("orglife:branches"),
+                 "permission": _has_role},
+                {"title": _("社区活动"), "icon": "volunteer_activism", "link": reverse("activities:list"),
+                 "permission": _has_role},
+            ],
+        },
+        {
             "title": _("群众工作"),
             "items": [
                 {"title": _("群众诉求"), "icon": "support_agent", "link": reverse("concerns:list"),

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangjian.accounts import scoping
 from dangjian.accounts.models import ApiToken, AuditEntry, User
+from dangjian.activities.models import Activity
 from dangjian.concerns.models import Concern
 from dangjian.conference.models import (
     ConferenceMeeting,
@@ -32,6 +33,7 @@ from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, Ma
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
 from dangjian.organizations.models import Area, PartyOrganization, Unit
+from dangjian.orglife.models import MeetingAttachment, OrgLifeMeeting
 from dangjian.school.models import ClassSession, EducationPlan, PartySchool, Teacher
 
 ROLES = ["superuser", "city_admin", "district_admin", "street_admin", "community_admin", "org_admin", "leader",
@@ -171,6 +173,30 @@ COVERAGE_ROUTES = {
     "coverage/services/records/<int:record_id>/confirm/": ServiceRecord,
     "api/v1/coverage/records/<int:record_id>/confirm": ServiceRecord,
 }
+# Organizational life (/orglife/ pages and /api/v1/orglife): the model whose pk fills the ids
+# (None: a list over the actor's scope). Branch routes take a party organization (a branch).
+ORGLIFE_ROUTES = {
+    **dict.fromkeys(("orglife/", "orglife/new/", "orglife/branches/", "api/v1/orglife/meetings")),
+    **{f"orglife/<int:meeting_id>/{step}": OrgLifeMeeting
+       for step in ("", "edit/", "delete/", "attendance/", "attachments/")},
+    "orglife/<int:meeting_id>/attachments/<int:attachment_id>/": MeetingAttachment,
+    "orglife/branches/<int:branch_id>/calendar/": PartyOrganization,
+    "orglife/branches/<int:branch_id>/ledger.<str:fmt>": PartyOrganization,
+    "api/v1/orglife/meetings/<int:meeting_id>": OrgLifeMeeting,
+    "api/v1/orglife/meetings/<int:meeting_id>/attendance": OrgLifeMeeting,
+    "api/v1/orglife/branches/<int:branch_id>/calendar": PartyOrganization,
+}
+# Community activities: the back office's pages and API (as ORGLIFE_ROUTES), and the member's
+# phone pages under activities/m/ (a member account only; an activity away from the member: 404).
+ACTIVITY_ROUTES = {
+    **dict.fromkeys(("activities/", "activities/new/", "api/v1/activities")),
+    **{f"activities/<int:activity_id>/{step}": Activity for step in ("", "report/", "photos/", "capacity/")},
+    **{f"api/v1/activities/<int:activity_id>{step}": Activity for step in ("", "/capacity", "/report")},
+}
+ACTIVITY_MEMBER_ROUTES = {
+    **dict.fromkeys(("activities/m/", "activities/m/checkin/")),
+    **{f"activities/m/<int:activity_id>/{step}": Activity for step in ("", "sign-up/", "cancel/")},
+}
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern}
@@ -214,6 +240,12 @@ def _classify(route):
         return ("school", SCHOOL_ROUTES[clean])
     if clean in COVERAGE_ROUTES:
         return ("coverage", COVERAGE_ROUTES[clean])
+    if clean in ORGLIFE_ROUTES:
+        return ("orglife", ORGLIFE_ROUTES[clean])
+    if clean in ACTIVITY_ROUTES:
+        return ("activities", ACTIVITY_ROUTES[clean])
+    if clean in ACTIVITY_MEMBER_ROUTES:
+        return ("activities_member", ACTIVITY_MEMBER_ROUTES[clean])
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):
@@ -774,6 +806,118 @@ def test_school_administrator_reaches_its_school_only(school_records, school_adm
     assert _client(school_admin).get(f"/school/{mine.pk}/members/").status_code == 200
 
 
+# ----------------------------------------------------------------------------- organizational life
+
+
+@pytest.fixture
+def orglife_records(everyone, city, settings, tmp_path):
+    """A meeting with an attachment in every branch of the small city."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.organizations.models import BRANCH_KINDS
+    from dangjian.orglife import services as orglife_services
+
+    settings.MEDIA_ROOT = tmp_path
+    actor = everyone.superuser
+    for branch in PartyOrganization.objects.filter(kind__in=BRANCH_KINDS):
+        meeting = orglife_services.meeting_record(actor=actor, organization=branch, kind="theme_day",
+                                                  held_on=datetime.date.today(), topic=f"{branch.name}的主题党日",
+                                                  host="书记")
+        orglife_services.attachment_add(actor=actor, meeting=meeting, upload=SimpleUploadedFile(
+            f"{branch.pk}.pdf", b"%PDF-1.4", "application/pdf"))
+
+
+def _orglife_outsider(user, model):
+    from dangjian.organizations.models import BRANCH_KINDS
+
+    if model is PartyOrganization:
+        if scoping.is_superuser(user) or scoping.is_city_admin(user):
+            return None
+        visible = scoping.narrow(user, PartyOrganization.objects.all()).values("pk")
+        return PartyOrganization.objects.filter(kind__in=BRANCH_KINDS).exclude(pk__in=visible).order_by("pk").first()
+    return _out_of_scope(user, model)
+
+
+@pytest.fixture
+def activity_records(everyone, city):
+    """An activity in every community, organised by the community's organization."""
+    from dangjian.activities.tests.factories import announced
+
+    for area in city.communities:
+        announced(actor=everyone.superuser, city=city, community=area, title=f"{area.name}的志愿服务")
+
+
+def _check_app_routes(user, role, app: str, hidden: list[str]) -> None:
+    client = _client(user)
+    checked = 0
+    for route in _route_strings():
+        kind = _classify(route)
+        if not (isinstance(kind, tuple) and kind[0] == app):
+            continue
+        model = kind[1]
+        if model is None:
+            response = client.get(_fill(route, ""))
+            assert response.status_code in (200, 403, 404), (role, route, response.status_code)
+            body = response.content.decode()
+            for text in hidden:
+                assert text not in body, (role, route, text)
+            continue
+        outsider = _orglife_outsider(user, model)
+        if outsider is None:
+            continue
+        url = _fill(route, outsider.pk).replace("<str:fmt>", "xlsx")
+        for method in ("get", "post", "put"):
+            response = (client.get(url) if method == "get" else getattr(client, method)(
+                url, data=("[]" if route.endswith("attendance") else "{}") if "api/" in route else "",
+                content_type="application/json"))
+            body = response.content.decode() if not response.streaming else ""
+            if response.status_code == 405 or (response.status_code == 422 and '"missing"' in body):
+                continue
+            assert response.status_code == 404, (role, method, url, response.status_code)
+            assert str(outsider) not in body
+            checked += 1
+    assert checked or role in ("superuser", "city_admin")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_orglife_and_activity_routes_answer_404_outside_scope(orglife_records, activity_records, everyone, role):
+    user = getattr(everyone, role)
+    hidden = [m.topic for m in OrgLifeMeeting.objects.exclude(pk__in=_visible(user, OrgLifeMeeting).values("pk"))]
+    _check_app_routes(user, role, "orglife", hidden)
+    hidden = [a.title for a in Activity.objects.exclude(pk__in=_visible(user, Activity).values("pk"))]
+    _check_app_routes(user, role, "activities", hidden)
+
+
+@pytest.mark.django_db
+def test_activity_member_pages_serve_members_only_and_only_what_is_around_them(
+        portal_members, activity_records, everyone):
+    """A member sees the activities of their own street; another street's activity is 404 on
+    every member route; every staff role gets 404 from the member pages."""
+    accounts, _notices = portal_members
+    me = accounts["here"]  # 大行宫社区党支部 (梅园新村街道)
+    session = _client(me.user)
+    here = Activity.objects.get(title="大行宫社区的志愿服务")
+    far = Activity.objects.get(title="秦虹社区的志愿服务")
+    for route in _route_strings():
+        kind = _classify(route)
+        if not (isinstance(kind, tuple) and kind[0] == "activities_member"):
+            continue
+        if kind[1] is None:
+            response = session.get(_fill(route, ""))
+            assert response.status_code == 200, route
+            assert far.title not in response.content.decode()
+        else:
+            assert session.get(_fill(route, here.pk)).status_code in (200, 405), route
+            for method in ("get", "post"):
+                response = getattr(session, method)(_fill(route, far.pk))
+                assert response.status_code in (404, 405), (route, method, response.status_code)
+                assert far.title not in response.content.decode()
+        for role in ROLES:
+            staff = _client(getattr(everyone, role))
+            assert staff.get(_fill(route, here.pk)).status_code == 404, (role, route)
+
+
 # ----------------------------------------------------------------------------- API
 
 
@@ -878,7 +1022,7 @@ def test_member_role_reaches_no_back_office_route(portal_members, member_records
         kind = _classify(route)
         if not isinstance(kind, tuple) and kind != "dashboard":
             continue
-        if (isinstance(kind, tuple) and kind[0] == "portal") or route.endswith("/jsi18n/"):
+        if (isinstance(kind, tuple) and kind[0] in ("portal", "activities_member")) or route.endswith("/jsi18n/"):
             continue  # the admin's translation catalog is the same for everyone
         model = kind[1] if isinstance(kind, tuple) else None
         # Fill an id with the member's own record where the route is about members, else any object's.

@@ -87,6 +87,9 @@ def troubled_city(city, superuser, settings):
     organization_services.organization_update(actor=superuser, organization=city.org(city.changjianglu),
                                               term_started_on=datetime.date(2021, 9, 30))
     organization_services.area_create(actor=superuser, parent=city.meiyuan, name="无组织社区", code="320102002008")
+    # LIFE-01…07: no meetings held anywhere; LIFE-03 needs a branch with a party group
+    organization_services.organization_create(actor=superuser, parent=community_branch, name="第一党小组",
+                                              kind="party_group", area=community_branch.area)
     # CON-01 / CON-02: concerns taken in two months ago, one never assigned, one assigned
     long_ago = timezone.now() - 60 * DAY
     taken_in(actor=superuser, community=city.dahanggong, at=long_ago)
