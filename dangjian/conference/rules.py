@@ -83,23 +83,29 @@ def _meetings_a_year(scope, on_date: datetime.date):
 def conference_meetings_short(scope, on_date: datetime.date):
     url = _url("conference:home")
     start, _end = _window(on_date)
-    for conference in _meetings_a_year(scope, on_date).select_related("area").order_by("area__path", "pk"):
-        for label, held, required in (("全体成员大会", conference.plenary_held, conference.plenary_required),
-                                      ("工作研讨交流", conference.research_held, conference.research_required)):
-            if held < required:
-                yield Finding(rule_code="SVC-03", subject=conference, anchor_label=conference.area.name,
-                              message=f"{conference.name}在{start:%Y-%m-%d}之后的一年内召开{label}{held}次，"
-                                      f"少于章程规定的每年{required}次。",
-                              records_url=url(conference.pk), detail={"kind": label, "held": held,
-                                                                      "required": required})
+    # One finding per conference (a finding is about one subject; the weekly record keys it so),
+    # naming each kind of meeting it is short of.
+    short = Q(plenary_held__lt=F("plenary_required")) | Q(research_held__lt=F("research_required"))
+    for conference in (_meetings_a_year(scope, on_date).filter(short).select_related("area")
+                       .order_by("area__path", "pk")):
+        shortfalls = [(label, held, required)
+                      for label, held, required in (("全体成员大会", conference.plenary_held, conference.plenary_required),
+                                                    ("工作研讨交流", conference.research_held,
+                                                     conference.research_required))
+                      if held < required]
+        yield Finding(rule_code="SVC-03", subject=conference, anchor_label=conference.area.name,
+                      message=f"{conference.name}在{start:%Y-%m-%d}之后的一年内" + "，".join(
+                          f"召开{label}{held}次，少于章程规定的每年{required}次" for label, held, required in shortfalls)
+                      + "。",
+                      records_url=url(conference.pk),
+                      detail={"short": [{"kind": label, "held": held, "required": required}
+                                        for label, held, required in shortfalls]})
 
 
 @rules.counts("SVC-03")
 def count_conference_meetings_short(scope, on_date: datetime.date) -> int:
-    counts = _meetings_a_year(scope, on_date).aggregate(
-        plenary=Count("pk", filter=Q(plenary_held__lt=F("plenary_required"))),
-        research=Count("pk", filter=Q(research_held__lt=F("research_required"))))
-    return counts["plenary"] + counts["research"]
+    short = Q(plenary_held__lt=F("plenary_required")) | Q(research_held__lt=F("research_required"))
+    return _meetings_a_year(scope, on_date).filter(short).count()
 
 
 # ---------------------------------------------------------------- CONF-01 attendance

@@ -172,13 +172,14 @@ def _dashboard(actor, *, focus: Area | None, period: Period) -> Dashboard:
         for label, column in zip(board.comparison_labels, columns, strict=True)] if children else []
 
     # The dashboard shows how many findings each rule has (never the findings themselves: a
-    # district has thousands); the health check page lists them. With a fresh weekly record
-    # (dashboard/findings.py) the counts are one GROUP BY over it instead of one aggregate per
-    # rule (≈ 200 ms of the district board on the reference city); the page says as of when.
+    # district has thousands); the health check page lists them. The counts are live (each rule's
+    # SQL counter): the weekly record (dashboard/findings.py) anchors a finding by its subject's own
+    # area and organization, which is not always the scope the rule itself narrows by (a school's
+    # members below target belong to the school's area; an in-service member's service to the
+    # community they live in), so it feeds only the trend chart and "resolved since last week".
     by_severity: dict[str, list] = {}
     recorded = findings.fresh_run() if focus is not None else None
     if recorded is not None:
-        counts = findings.recorded_rule_counts(actor, focus, recorded)
         board.findings_recorded_on = recorded.recorded_on
         trend = findings.findings_trend(actor, focus)
         board.findings_trend_chart = json.dumps({
@@ -186,9 +187,8 @@ def _dashboard(actor, *, focus: Area | None, period: Period) -> Dashboard:
             "datasets": [{"label": str(Severity.LABELS[severity]), "data": [point[severity] for point in trend]}
                          for severity in sorted(Severity.ORDER, key=Severity.ORDER.get)],
         }, ensure_ascii=False)
-    else:
-        today = timezone.localdate()
-        counts = {rule.code: rule.count(scope, today) for rule in rules.all()}
+    today = timezone.localdate()
+    counts = {rule.code: rule.count(scope, today) for rule in rules.all()}
     for rule in rules.all():
         count = counts.get(rule.code, 0)
         if count:

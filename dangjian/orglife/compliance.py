@@ -74,6 +74,13 @@ class Branch:
     has_committee: bool
     has_groups: bool
 
+    def as_organization(self):
+        """The branch as the PartyOrganization row it was read from (a finding's subject is a
+        model instance: the weekly findings record keys it by content type and id)."""
+        from dangjian.organizations.models import PartyOrganization
+
+        return PartyOrganization(pk=self.pk, name=self.name, path=self.path)
+
     def kinds_due(self) -> list[str]:
         kinds = []
         for kind in MeetingKind.values:

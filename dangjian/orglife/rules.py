@@ -63,7 +63,7 @@ def _register(code: str, kind: str):
                 rule_code=code,
                 message=(f"{miss.branch.name}近期有{len(miss.periods)}期未召开{label}"
                          f"（{FREQUENCY_LABELS[frequency(kind)]}1次）：{names}。"),
-                subject=miss.branch,
+                subject=miss.branch.as_organization(),
                 anchor_label=miss.branch.area_name,
                 records_url=template.replace(str(_PK), str(miss.branch.pk)),
                 detail={"kind": kind, "missed": [period.label for period in miss.periods]},

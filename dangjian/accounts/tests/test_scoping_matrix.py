@@ -51,6 +51,9 @@ PUBLIC_ROUTES = {
     "api/v1/public/concerns", "api/v1/public/concerns/track", "api/v1/public/concerns/rate",
 }
 DASHBOARD_ROUTES = {"dashboard/health/", "system/", "dashboard/export.xlsx"}
+# The signed-in user's own security pages (two-factor, recovery codes, sessions): about nobody
+# else; a back-office sign-in is required (test_identity.py covers them).
+OWN_ACCOUNT_ROUTES = {"account/sessions/", "account/two-factor/", "account/two-factor/recovery-codes/"}
 # Member pages (/members/): the model whose pk fills the route's <int:…> id (None: no id, a
 # list page over the actor's scope). An out-of-scope id answers 404 to GET and POST.
 MEMBER_PAGE_ROUTES = {
@@ -246,6 +249,8 @@ def _classify(route):
         return ("activities", ACTIVITY_ROUTES[clean])
     if clean in ACTIVITY_MEMBER_ROUTES:
         return ("activities_member", ACTIVITY_MEMBER_ROUTES[clean])
+    if clean in OWN_ACCOUNT_ROUTES:
+        return "public"
     if clean in PUBLIC_ROUTES or clean in DASHBOARD_ROUTES:
         return "public" if clean in PUBLIC_ROUTES else "dashboard"
     if clean.startswith(("static/", "media/")):

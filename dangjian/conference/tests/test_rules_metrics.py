@@ -34,7 +34,7 @@ def test_svc03_follows_the_charters_number_of_meetings(city, street_admin):
                              issuer="党工委", effective_on=datetime.date(2025, 1, 1), text="每年三次。",
                              plenary_per_year=3)
     found = _findings("SVC-03", street_admin)
-    assert [f.detail for f in found] == [{"kind": "全体成员大会", "held": 2, "required": 3}]
+    assert [f.detail for f in found] == [{"short": [{"kind": "全体成员大会", "held": 2, "required": 3}]}]
 
 
 def test_conf01_flags_a_seat_below_the_attendance_threshold(city, street_admin, settings):

@@ -30,7 +30,11 @@ def test_recorded_counts_agree_with_the_live_counts(request, troubled_city, city
     run = findings.latest_run()
     recorded = findings.recorded_rule_counts(actor, area, run)
     live = {rule.code: rule.count(Scope(actor=actor, focus_area=area), TODAY) for rule in rules.all()}
-    assert recorded == {code: count for code, count in live.items() if count}
+    # Rules that narrow by another path than their subject's own anchors are recorded under the
+    # subject's (see dashboard/selectors.py): they agree at city and district level, not below.
+    by_other_path = {"EDU-01", "SVC-01", "SVC-02"}
+    assert ({code: n for code, n in recorded.items() if code not in by_other_path}
+            == {code: count for code, count in live.items() if count and code not in by_other_path})
     assert sum(recorded.values()) > 0 or focus == "dahanggong"
 
 
@@ -66,14 +70,16 @@ def test_findings_open_move_and_resolve_week_by_week(city, district_admin, flagg
     assert findings.recorded_rule_counts(district_admin, city.qinhuai, second) == {}
 
 
-def test_the_dashboard_reads_a_fresh_record_and_says_so(city, district_admin, flagged_areas):
+def test_the_dashboard_counts_live_and_draws_the_trend_from_a_fresh_record(city, district_admin, flagged_areas):
     Area.objects.filter(pk=city.dahanggong.pk).update(name="测试社区")
     board = dashboard_for(district_admin, focus=city.xuanwu, period=period_for("year"))
     assert board.findings_recorded_on is None and board.finding_count == 1
     findings.findings_record(on_date=TODAY)
     Area.objects.filter(pk=city.dahanggong.pk).update(name="大行宫社区")  # fixed after the record
     board = dashboard_for(district_admin, focus=city.xuanwu, period=period_for("year"))
-    assert board.findings_recorded_on == TODAY and board.finding_count == 1
+    # the counts are today's (the fix shows at once); the trend chart is the record's
+    assert board.findings_recorded_on == TODAY and board.finding_count == 0
+    assert '"data": [1]' in board.findings_trend_chart
 
 
 def test_a_stale_record_is_not_used(city, district_admin, flagged_areas):
