@@ -4,33 +4,15 @@ and the check-in page the activity's QR code opens. Gated like the portal: a mem
 only (portal.access); plain HTML, no JavaScript; portal/base.html gives the look.
 """
 
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.activities import selectors, services
-from dangjian.portal.access import member_account_of, member_of
-
-
-def member_required(view):
-    """Signed in as a member account (else the portal's sign-in page, coming back here)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
-        if member_account_of(request.user) is None:
-            raise Http404("这里是党员门户，请使用党员账号登录。")
-        request.member = member_of(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from dangjian.portal.access import member_required
 
 
 @member_required

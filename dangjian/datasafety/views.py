@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from dangjian.datasafety import services
 from dangjian.datasafety.personal_data import sections_for
-from dangjian.portal.views import member_required
+from dangjian.portal.access import member_required
 
 
 @member_required

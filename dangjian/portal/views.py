@@ -5,12 +5,10 @@ back-office user), read through selectors, write through one service, and put th
 Chinese ValidationError back on the form. Readable without JavaScript.
 """
 
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,26 +19,12 @@ from dangjian.core.form_errors import put_service_errors_on
 from dangjian.notices import selectors as notice_selectors
 from dangjian.notices import services as notice_services
 from dangjian.portal import cards, forms, selectors, services
-from dangjian.portal.access import member_account_of, member_of
+from dangjian.portal.access import member_required
 from dangjian.portal.profile import profile_of
 
 NOTICES_PER_PAGE = 30
 
 
-def member_required(view):
-    """Signed in as a member account (else the portal's sign-in page); a back-office user has
-    no member record here (404)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('portal:login')}?next={request.path}")
-        if member_account_of(request.user) is None:
-            raise Http404("这里是党员门户，请使用党员账号登录。")
-        request.member = member_of(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _page(request, template: str, **context):

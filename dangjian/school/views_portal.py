@@ -7,31 +7,14 @@ only their own attendance. Check-in is one POST through ``services.checkin_by_me
 refuses an expired, repeated or forged code and a class not open to the member.
 """
 
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 
-from dangjian.portal.access import member_account_of, member_of
+from dangjian.portal.access import member_required
 from dangjian.school import selectors, services
-
-
-def member_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
-        if member_account_of(request.user) is None:
-            raise Http404("这里是党员门户，请使用党员账号登录。")
-        request.member = member_of(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @member_required
