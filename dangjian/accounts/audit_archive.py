@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from dangjian.accounts import audit, audit_chain
@@ -79,10 +79,22 @@ def archive_older_than(*, actor=None, days: int | None = None, now: datetime.dat
     return record
 
 
-def _delete_archived(last_id: int) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+def open_deletion_door(using: str = "default") -> None:
+    """Let this transaction delete audit rows past the PostgreSQL trigger (SET LOCAL: it closes
+    with the transaction). Only two callers, both run by an operator from the command line: the
+    archive (after the rows are in a digested file) and a restore (which replaces the whole
+    database with an archived copy and records itself in the restored log)."""
+    target = connections[using]
+    if target.vendor == "postgresql":
+        if not target.in_atomic_block:
+            raise RuntimeError("open_deletion_door() needs a transaction (SET LOCAL ends with it)")
+        with target.cursor() as cursor:
             cursor.execute("SET LOCAL dangjian.audit_archiving = 'on'")
+
+
+def _delete_archived(last_id: int) -> None:
+    open_deletion_door()
+    with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id <= %s", [last_id])  # noqa: S608
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL dangjian.audit_archiving = 'off'")
