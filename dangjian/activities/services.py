@@ -9,7 +9,6 @@ one audit entry per write.
 """
 
 import datetime
-import os
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,11 +18,12 @@ from dangjian.accounts import audit, scoping
 from dangjian.accounts.models import AuditAction
 from dangjian.activities.models import Activity, ActivityKind, ActivityPhoto, Registration, RegistrationStatus
 from dangjian.core import checkin
+from dangjian.core.uploads import check_upload
 from dangjian.organizations.models import Area, AreaLevel, PartyOrganization, Unit
 
 CHECKIN_KIND = "activities.activity"
 CANNOT_WRITE = "您没有权限管理该活动。"
-PHOTO_TYPES = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG"}
+PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png")
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -243,16 +243,7 @@ def activity_report(*, actor, activity: Activity, report: str, at: datetime.date
 def photo_add(*, actor, activity: Activity, upload, request=None) -> ActivityPhoto:
     """An optional photo of the activity (jpg or png, size checked)."""
     activity = _writable(actor, activity)
-    name = os.path.basename(getattr(upload, "name", "") or "")
-    signature = PHOTO_TYPES.get(os.path.splitext(name)[1].lower())
-    if signature is None:
-        raise ValidationError({"file": "请上传 jpg 或 png 格式的照片。"})
-    if not 0 < upload.size <= PHOTO_MAX_BYTES:
-        raise ValidationError({"file": f"照片大小应在{PHOTO_MAX_BYTES // (1024 * 1024)}MB以内。"})
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(signature):
-        raise ValidationError({"file": "文件内容不是照片，请重新选择。"})
+    name = check_upload(upload, extensions=PHOTO_EXTENSIONS, max_bytes=PHOTO_MAX_BYTES, what="照片")
     photo = ActivityPhoto(activity=activity, file=upload, name=name[:200], size=upload.size)
     photo.save()
     audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=activity, request=request, event="photo")

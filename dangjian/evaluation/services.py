@@ -21,6 +21,7 @@ from django.utils import timezone
 from dangjian.accounts import audit, scoping
 from dangjian.accounts.models import AuditAction
 from dangjian.core.registry import metrics
+from dangjian.core.uploads import check_upload
 from dangjian.evaluation.models import (
     EVALUATED_LEVELS,
     AssessmentScheme,
@@ -235,14 +236,9 @@ def _replace_indicators(scheme: AssessmentScheme, cleaned: list[Indicator]) -> N
 
 
 def _check_file(upload) -> None:
-    limit_mb = int(settings.DANGJIAN_RULES.get("EVALUATION_EVIDENCE_MAX_MB", 10))
-    if PurePath(upload.name).suffix.lower() not in EVIDENCE_EXTENSIONS:
-        raise ValidationError({"evidence": (
-            f"“{upload.name}”类型不支持：佐证材料须为 PDF、Word 或 Excel 文件（不以照片作为佐证）。")})
-    if upload.size == 0:
-        raise ValidationError({"evidence": f"“{upload.name}”是空文件。"})
-    if upload.size > limit_mb * 1024 * 1024:
-        raise ValidationError({"evidence": f"“{upload.name}”超过{limit_mb}MB，请压缩后再上传。"})
+    """Evidence is a document (PDF, Word, Excel), never a photo (no photo-as-proof): core/uploads.py."""
+    check_upload(upload, extensions=EVIDENCE_EXTENSIONS, field="evidence", what="佐证材料", why_these_types="（不以照片作为佐证）",
+                 max_bytes=int(settings.DANGJIAN_RULES.get("EVALUATION_EVIDENCE_MAX_MB", 10)) * 1024 * 1024)
 
 
 @transaction.atomic

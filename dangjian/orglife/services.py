@@ -7,7 +7,6 @@ audit entry. The staff pages, the admin, the API and the demo generator call the
 """
 
 import datetime
-import mimetypes
 import os
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
 from dangjian.accounts.models import AuditAction
+from dangjian.core.uploads import check_upload
 from dangjian.organizations.models import BRANCH_KINDS, PartyOrganization
 from dangjian.orglife.models import (
     Attendance,
@@ -192,25 +192,10 @@ def meeting_record_attendance(*, actor, meeting: OrgLifeMeeting, entries: list[d
 
 
 def _check_upload(upload) -> tuple[str, str]:
+    """(base name, content type) of an acceptable attachment (core/uploads.py checks it)."""
     limits = settings.ORGLIFE_ATTACHMENTS
-    name = os.path.basename(getattr(upload, "name", "") or "")
-    extension = os.path.splitext(name)[1].lower()
-    if not name or extension not in limits["types"]:
-        allowed = "、".join(sorted(ext.lstrip(".") for ext in limits["types"]))
-        raise ValidationError({"file": f"不支持该文件类型：请上传 {allowed} 文件。"})
-    if upload.size > limits["max_bytes"]:
-        raise ValidationError({"file": f"文件过大：单个附件不超过{limits['max_bytes'] // (1024 * 1024)}MB。"})
-    if upload.size == 0:
-        raise ValidationError({"file": "文件是空的，请重新选择。"})
-    head = upload.read(8)
-    upload.seek(0)
-    expected = limits["types"][extension]
-    signatures = {"application/pdf": (b"%PDF",), "image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG",)}
-    zip_based = expected.startswith("application/vnd.openxmlformats")
-    if (zip_based and not head.startswith(b"PK")) or (
-            expected in signatures and not head.startswith(signatures[expected])):
-        raise ValidationError({"file": "文件内容与扩展名不符，请上传真实的文件。"})
-    return name[:200], expected or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    name = check_upload(upload, extensions=tuple(limits["types"]), max_bytes=limits["max_bytes"], what="文件")
+    return name[:200], limits["types"][os.path.splitext(name)[1].lower()]
 
 
 @transaction.atomic
