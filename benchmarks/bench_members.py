@@ -29,6 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+# The pages are timed for a signed-in user past the second factor: the bench logs in with
+# force_login, which no authenticator can verify, so the 2FA gate is off for this process.
+os.environ["REQUIRE_2FA"] = "false"
 
 import django  # noqa: E402
 
@@ -204,7 +207,7 @@ def main() -> None:
             row("admin changelist", scope, f"搜索拼音首字母 {term}",
                 measure(changelist(client, f"{url}?q={term}"), args.repeat), "changelist")
     period = Period.current("year")
-    for scope in ("street", "district") if "dashboard" in parts else ():
+    for scope in ("street", "district", "city") if "dashboard" in parts else ():
         user = users[scope]
         focus = default_focus(user)
         row("dashboard (selector)", scope, f"{focus.name}，本年", measure(dashboard(user, focus, period),

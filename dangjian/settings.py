@@ -372,3 +372,12 @@ UNFOLD = {
         "navigation": "dangjian.dashboard.navigation.sidebar_navigation",
     },
 }
+
+# The dashboard's rollup (dashboard/rollup.py): figures of the city, its districts and streets
+# (area depth ≤ DEPTH) are computed by a background job (cron: `manage.py refresh_dashboard
+# --enqueue` nightly) and read from the table while younger than MAX_AGE_HOURS; older, or deeper
+# areas, are computed live. The page says how fresh its figures are.
+DANGJIAN_DASHBOARD_ROLLUP = {
+    "DEPTH": env.int("DASHBOARD_ROLLUP_DEPTH", default=3),
+    "MAX_AGE_HOURS": env.int("DASHBOARD_ROLLUP_MAX_AGE_HOURS", default=26),
+}

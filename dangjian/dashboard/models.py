@@ -65,3 +65,45 @@ class FindingSnapshot(models.Model):
 
     def __str__(self):
         return f"[{self.rule_code}] {self.message[:60]}"
+
+
+class DashboardRollup(models.Model):
+    """The dashboard's figures for one area and period as the rollup job last computed them
+    (ARCHITECTURE.md budgets: a city or district dashboard cannot aggregate 600,000 members and
+    their records within 300 ms on every visit). One row per area, period kind and period start;
+    ``values`` maps each metric key to its value (see dashboard/rollup.py for the encoding)."""
+
+    area = models.ForeignKey(Area, verbose_name=_("区域"), on_delete=models.CASCADE, related_name="+")
+    period_kind = models.CharField(_("统计周期"), max_length=10)
+    period_start = models.DateField(_("周期开始"))
+    values = models.JSONField(_("指标值"), default=dict)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    scope_area_path = "area__"
+
+    class Meta:
+        verbose_name = _("仪表盘统计汇总")
+        verbose_name_plural = _("仪表盘统计汇总")
+        constraints = [models.UniqueConstraint(fields=["area", "period_kind", "period_start"],
+                                               name="dashboard_rollup_unique_period")]
+
+    def __str__(self):
+        return f"{self.area_id} {self.period_kind} {self.period_start:%Y-%m-%d}"
+
+
+class RuleCountRollup(models.Model):
+    """How many findings each registered rule had under one area on the day of the rollup job."""
+
+    area = models.OneToOneField(Area, verbose_name=_("区域"), on_delete=models.CASCADE, related_name="+")
+    counted_on = models.DateField(_("统计日期"))
+    counts = models.JSONField(_("问题数"), default=dict)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    scope_area_path = "area__"
+
+    class Meta:
+        verbose_name = _("体检问题数汇总")
+        verbose_name_plural = _("体检问题数汇总")
+
+    def __str__(self):
+        return f"{self.area_id} {self.counted_on:%Y-%m-%d}"

@@ -13,7 +13,7 @@ from dangjian.accounts import scoping
 from dangjian.accounts.scoping import Scope
 from dangjian.core.periods import Period
 from dangjian.core.registry import Severity, metrics, rules
-from dangjian.dashboard import findings
+from dangjian.dashboard import findings, rollup
 from dangjian.organizations.models import Area
 from dangjian.organizations.selectors import area_get_for, area_list_for
 
@@ -57,6 +57,8 @@ class Dashboard:
     findings_recorded_on: datetime.date | None = None
     # Open findings by severity on each recorded week (a line chart), when a record exists.
     findings_trend_chart: str = ""
+    # When the rollup job computed the figures shown (None: computed live for this request).
+    rollup_computed_at: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def _breadcrumbs(actor, focus: Area | None) -> list[Area]:
 
 
 @contextmanager
-def _without_jit():
+def without_jit():
     """PostgreSQL JIT-compiles any query its planner estimates as costly. The dashboard's
     aggregates over a district (a visit lookup per care-group member, sixty conditional counts)
     run in 20–200 ms and are estimated far above ``jit_above_cost``: compiling them took
@@ -122,42 +124,61 @@ def _without_jit():
         yield
 
 
-def dashboard_for(actor, *, focus: Area | None, period: Period) -> Dashboard:
-    with _without_jit():
-        return _dashboard(actor, focus=focus, period=period)
+def dashboard_for(actor, *, focus: Area | None, period: Period, live: bool = False) -> Dashboard:
+    """The dashboard of ``focus`` for ``period``: from the rollup job's figures when they are
+    fresh and the actor sees everything under ``focus`` (dashboard/rollup.py), else — or with
+    ``live`` — computed now."""
+    with without_jit():
+        return _dashboard(actor, focus=focus, period=period, live=live)
 
 
-def _dashboard(actor, *, focus: Area | None, period: Period) -> Dashboard:
+def _dashboard(actor, *, focus: Area | None, period: Period, live: bool) -> Dashboard:
     scope = Scope(actor=actor, focus_area=focus)
     board = Dashboard(scope=scope, period=period, breadcrumbs=_breadcrumbs(actor, focus))
     previous = period.previous()
+    children = (area_list_for(actor).filter(path__startswith=focus.path, depth=focus.depth + 1)
+                if focus is not None else Area.objects.none())
+    children = list(children)
+    rolled = None if live else rollup.view_for(actor, focus, period, children)
+    if rolled is not None:
+        board.rollup_computed_at = rolled.computed_at
+
+    def value(metric, of_period):
+        if rolled is None:
+            return metric.compute(scope, of_period)
+        figures = rolled.current if of_period == period else rolled.previous
+        if figures is None or metric.key not in figures:  # a metric added since the job ran
+            return metric.compute(scope, of_period)
+        return figures[metric.key]
+
     for metric in metrics.all():
         url = metric.records_url(scope) if metric.records_url else None
         if metric.breakdown:
-            values = metric.compute(scope, period) or {}
+            values = value(metric, period) or {}
             board.breakdowns.append({
                 "label": metric.label, "unit": metric.unit, "url": url, "rows": list(values.items()),
                 "chart": json.dumps({
                     "labels": list(values.keys()),
                     "datasets": [{"label": metric.label, "data": list(values.values())}],
-                }, ensure_ascii=False),
+                }, ensure_ascii=False, default=str),
             })
         else:
             board.headlines.append(Headline(
                 key=metric.key, label=metric.label, unit=metric.unit, url=url,
-                value=metric.compute(scope, period), previous=metric.compute(scope, previous),
+                value=value(metric, period), previous=value(metric, previous),
             ))
 
     comparison = [metrics.get(key) for key in COMPARISON_KEYS if key in metrics]
     board.comparison_labels = [f"{metric.label}（{metric.unit}）" if metric.unit else metric.label
                                for metric in comparison]
-    children = (area_list_for(actor).filter(path__startswith=focus.path, depth=focus.depth + 1)
-                if focus is not None else Area.objects.none())
-    children = list(children)
-    # One query per figure over all the children (Metric.by_area), not one per child.
-    columns = [metric.compute_by_area(scope, period, children,
-                                      lambda area: Scope(actor=actor, focus_area=area))
-               for metric in comparison]
+    if rolled is not None and rolled.children and all(
+            metric.key in figures for figures in rolled.children.values() for metric in comparison):
+        columns = [{pk: figures[metric.key] for pk, figures in rolled.children.items()} for metric in comparison]
+    else:
+        # One query per figure over all the children (Metric.by_area), not one per child.
+        columns = [metric.compute_by_area(scope, period, children,
+                                          lambda area: Scope(actor=actor, focus_area=area))
+                   for metric in comparison]
     child_scopes = [Scope(actor=actor, focus_area=child) for child in children]
     board.comparison_rows = []
     for child, child_scope in zip(children, child_scopes, strict=True):
@@ -168,13 +189,13 @@ def _dashboard(actor, *, focus: Area | None, period: Period) -> Dashboard:
         {"label": label, "drill": json.dumps([f"?area={child.pk}&period={period.kind}" for child in children]),
          "data": json.dumps({"labels": [child.name for child in children],
                              "datasets": [{"label": label, "data": [column[child.pk] or 0 for child in children]}]},
-                            ensure_ascii=False)}
+                            ensure_ascii=False, default=str)}
         for label, column in zip(board.comparison_labels, columns, strict=True)] if children else []
 
     # The dashboard shows how many findings each rule has (never the findings themselves: a
-    # district has thousands); the health check page lists them. The counts are live (each rule's
-    # SQL counter): the weekly record (dashboard/findings.py) anchors a finding by its subject's own
-    # area and organization, which is not always the scope the rule itself narrows by (a school's
+    # district has thousands); the health check page lists them. The counts are the rollup job's
+    # when its figures are used, else live (each rule's SQL counter); never the weekly record
+    # (dashboard/findings.py): it anchors a finding by its subject's own area and organization, which is not always the scope the rule itself narrows by (a school's
     # members below target belong to the school's area; an in-service member's service to the
     # community they live in), so it feeds only the trend chart and "resolved since last week".
     by_severity: dict[str, list] = {}
@@ -188,7 +209,11 @@ def _dashboard(actor, *, focus: Area | None, period: Period) -> Dashboard:
                          for severity in sorted(Severity.ORDER, key=Severity.ORDER.get)],
         }, ensure_ascii=False)
     today = timezone.localdate()
-    counts = {rule.code: rule.count(scope, today) for rule in rules.all()}
+    if rolled is not None and rolled.rule_counts is not None:
+        counts = {rule.code: (rolled.rule_counts[rule.code] if rule.code in rolled.rule_counts
+                              else rule.count(scope, today)) for rule in rules.all()}
+    else:
+        counts = {rule.code: rule.count(scope, today) for rule in rules.all()}
     for rule in rules.all():
         count = counts.get(rule.code, 0)
         if count:

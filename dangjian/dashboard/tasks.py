@@ -14,3 +14,12 @@ def findings_record_weekly(on_date: str | None = None) -> dict:
     run = findings_record(on_date=datetime.date.fromisoformat(on_date) if on_date else None)
     return {"recorded_on": run.recorded_on.isoformat(), "open": run.open_findings, "new": run.new_findings,
             "resolved": run.resolved_findings}
+
+
+@task()
+def refresh_dashboard_rollups() -> dict:
+    """Recompute the dashboard's rollup (nightly: cron runs ``manage.py refresh_dashboard
+    --enqueue``; see dashboard/rollup.py)."""
+    from dangjian.dashboard import rollup
+
+    return {"areas": rollup.refresh()}

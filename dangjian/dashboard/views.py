@@ -49,7 +49,8 @@ def admin_index_context(request, context):
         focus = focus_for(request.user, None)
     period = period_for(request.GET.get("period"))
     context.update({
-        "board": dashboard_for(request.user, focus=focus, period=period),
+        # ?live=1 computes the figures now instead of reading the nightly rollup.
+        "board": dashboard_for(request.user, focus=focus, period=period, live=request.GET.get("live") == "1"),
         "period_kinds": PERIOD_KINDS,
         "focus": focus,
     })
@@ -93,7 +94,8 @@ def dashboard_export(request):
     if not scoping.has_any_role(request.user):
         raise Http404
     focus = focus_for(request.user, request.GET.get("area"))  # 404 outside scope
-    board = dashboard_for(request.user, focus=focus, period=period_for(request.GET.get("period")))
+    board = dashboard_for(request.user, focus=focus, period=period_for(request.GET.get("period")),
+                          live=request.GET.get("live") == "1")
     content, rows = dashboard_workbook(board)
     audit.record_export(actor=request.user, what="dashboard", rows=rows, request=request,
                         area=focus.name if focus else "", period=board.period.label)
