@@ -250,12 +250,16 @@ def first_declared_month() -> Subquery:
 
 
 def due_member_months(members: QuerySet, months: list[datetime.date]) -> int:
-    """Member-months due in ``months``: a member is due from their first declaration on (one query)."""
+    """Member-months due in ``months``: a member is due from their first declaration on. One
+    query: the active members grouped by the month of their first declaration (a few hundred
+    groups at most), each group then due for the listed months from that one on. (Counting each
+    month with a FILTER re-ran the first-declaration lookup twelve times per member: 37 s over
+    the 600,000-member city.)"""
     if not months:
         return 0
-    counts = (members.filter(standing=Standing.ACTIVE).annotate(first_due=first_declared_month())
-              .aggregate(**{f"m{i}": Count("pk", filter=Q(first_due__lte=month)) for i, month in enumerate(months)}))
-    return sum(value or 0 for value in counts.values())
+    groups = (members.filter(standing=Standing.ACTIVE).annotate(first_due=first_declared_month())
+              .filter(first_due__isnull=False).order_by().values("first_due").annotate(members=Count("pk")))
+    return sum(group["members"] * sum(1 for month in months if group["first_due"] <= month) for group in groups)
 
 
 def exempt_member_months(exemptions: QuerySet, months: list[datetime.date]) -> int:
