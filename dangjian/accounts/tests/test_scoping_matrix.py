@@ -106,7 +106,8 @@ DUES_ROUTES = {
 EVALUATION_ROUTES = {
     **dict.fromkeys(("evaluation/", "evaluation/new/", "api/v1/evaluation/schemes", "api/v1/evaluation/manual-scores")),
     **{route: AssessmentScheme for route in (
-        "evaluation/<int:scheme_id>/", "evaluation/<int:scheme_id>/score/", "api/v1/evaluation/schemes/<int:scheme_id>",
+        "evaluation/<int:scheme_id>/", "evaluation/<int:scheme_id>/score/", "evaluation/<int:scheme_id>/revise/",
+        "api/v1/evaluation/schemes/<int:scheme_id>",
         "api/v1/evaluation/schemes/<int:scheme_id>/manual-scores", "api/v1/evaluation/schemes/<int:scheme_id>/revise",
         "api/v1/evaluation/schemes/<int:scheme_id>/score")},
     "evaluation/indicators/<int:indicator_id>/manual/": Indicator,
