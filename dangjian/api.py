@@ -25,6 +25,7 @@ from dangjian.accounts.api import router as accounts_router
 from dangjian.accounts.services import token_authenticate
 from dangjian.accounts.two_factor import requires_second_factor
 from dangjian.activities.api import router as activities_router
+from dangjian.annual_report.api import router as annual_report_router
 from dangjian.concerns.api import public_router as concerns_public_router
 from dangjian.concerns.api import router as concerns_router
 from dangjian.conference.api import router as conference_router
@@ -186,5 +187,6 @@ api.add_router("/orglife", orglife_router)
 api.add_router("/dues", dues_router)
 api.add_router("/activities", activities_router)
 api.add_router("/evaluation", evaluation_router)
+api.add_router("/annual-report", annual_report_router)
 # No authentication: residents file, follow and rate their concerns (rate-limited per address).
 api.add_router("/public/concerns", concerns_public_router)

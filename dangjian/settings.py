@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.activities",
     "dangjian.evaluation",
+    "dangjian.annual_report",
     "dangjian.datasafety",
 ]
 

@@ -26,5 +26,6 @@ urlpatterns = [
     path("dues/", include("dangjian.dues.urls")),
     path("activities/", include("dangjian.activities.urls")),
     path("evaluation/", include("dangjian.evaluation.urls")),
+    path("annual-report/", include("dangjian.annual_report.urls")),
     path("admin/", admin.site.urls),
 ]

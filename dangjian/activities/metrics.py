@@ -51,14 +51,14 @@ def activities_participants(scope, period):
     return _checkins(scope, period).count()
 
 
-@metrics.register(key="activities.by_community", label="各社区活动参与", unit="人次", breakdown=True,
+@metrics.register(key="activities.by_community", label="各社区活动参与", unit="人次", breakdown=True, records_url=_list_url,
                   description="期内各社区活动的签到人次")
 def activities_by_community(scope, period):
     rows = _checkins(scope, period).values_list("activity__community__name").annotate(n=Count("pk"))
     return {name: count for name, count in sorted(rows, key=lambda row: -row[1])}
 
 
-@metrics.register(key="activities.volunteer_hours", label="志愿服务时长", unit="小时",
+@metrics.register(key="activities.volunteer_hours", label="志愿服务时长", unit="小时", records_url=_list_url,
                   description="期内志愿服务活动签到后按活动时长记入的志愿服务时长合计（不手工填报）")
 def activities_volunteer_hours(scope, period):
     total = _checkins(scope, period).aggregate(total=Sum("volunteer_hours"))["total"]

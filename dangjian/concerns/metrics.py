@@ -87,7 +87,7 @@ def concerns_median_resolution_days(scope, period):
     return round(statistics.median(days), 1) if days else None
 
 
-@metrics.register(key="concerns.resolution_days_by_category", label="各类诉求办结用时（中位数）", unit="天",
+@metrics.register(key="concerns.resolution_days_by_category", label="各类诉求办结用时（中位数）", unit="天", records_url=_list_url,
                   breakdown=True, description="期内办结的诉求按类别，从受理到办结所用天数的中位数")
 def concerns_resolution_days_by_category(scope, period):
     by_category: dict[str, list[float]] = {}
@@ -97,7 +97,7 @@ def concerns_resolution_days_by_category(scope, period):
             for value, label in ConcernCategory.choices if value in by_category}
 
 
-@metrics.register(key="concerns.satisfaction_rate", label="群众满意率", unit="%",
+@metrics.register(key="concerns.satisfaction_rate", label="群众满意率", unit="%", records_url=_list_url,
                   description="期内居民评价中“满意”和“基本满意”所占比例")
 def concerns_satisfaction_rate(scope, period):
     start, end = _bounds(period)

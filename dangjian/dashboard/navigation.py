@@ -126,6 +126,15 @@ def sidebar_navigation(request):
             ],
         },
         {
+            "title": _("年度统计"),
+            "items": [
+                # Area roles only (as annual_report.selectors.may_report): the report covers a whole area.
+                {"title": _("年度统计报表"), "icon": "summarize", "link": reverse("annual_report:page"),
+                 "permission": lambda request: scoping.is_superuser(request.user) or any(
+                     grant.is_general and grant.area_path for grant in scoping.grants_for(request.user))},
+            ],
+        },
+        {
             "title": _("联席会"),
             "items": [
                 {"title": _("社区党建联席会"), "icon": "diversity_3", "link": reverse("conference:list"),

@@ -121,6 +121,11 @@ class ScoreDetailOut(RankOut):
     id: int
     lines: list[LineOut]
 
+    @staticmethod
+    def resolve_lines(obj) -> list:
+        # Where points were lost first; ``lines`` is the reverse relation and cannot be assigned.
+        return selectors.breakdown(obj)
+
 
 class ManualScoreIn(Schema):
     indicator: int
@@ -237,6 +242,4 @@ def run_ranking(request: HttpRequest, run_id: int):
 
 @router.get("/scores/{int:score_id}", response=ScoreDetailOut, summary="得分明细（本区域及考核单位）")
 def score_detail(request: HttpRequest, score_id: int):
-    score = selectors.score_get_for(request.auth, score_id)
-    score.lines = selectors.breakdown(score)
-    return score
+    return selectors.score_get_for(request.auth, score_id)

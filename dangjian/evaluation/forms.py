@@ -29,6 +29,20 @@ class SchemeForm(forms.Form):
             field.widget.attrs.setdefault("class", INPUT)
 
 
+class ReviseForm(forms.Form):
+    """A scheme's own fields that a revision may change (year, level and office stay)."""
+
+    name = forms.CharField(label="方案名称", max_length=120)
+    title_label = forms.CharField(label="称号", max_length=20)
+    title_top_share = forms.IntegerField(label="授予前百分之几", required=False, min_value=1, max_value=100)
+    title_min_score = forms.DecimalField(label="称号最低得分", required=False, min_value=0, max_value=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", INPUT)
+
+
 class IndicatorForm(forms.Form):
     code = forms.CharField(label="编号", max_length=20, required=False)
     name = forms.CharField(label="指标名称", max_length=120, required=False)
@@ -39,6 +53,7 @@ class IndicatorForm(forms.Form):
     baseline = forms.DecimalField(label="基准值", required=False)
     curve = forms.ChoiceField(label="计分方式", choices=Curve.choices, required=False)
     evidence_required = forms.BooleanField(label="须附佐证", required=False)
+    guidance = forms.CharField(label="评分标准", max_length=500, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +64,15 @@ class IndicatorForm(forms.Form):
 
 
 IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=6, max_num=30)
+RevisionFormSet = forms.formset_factory(IndicatorForm, extra=3, max_num=30)
+
+INDICATOR_INITIAL_FIELDS = ("code", "name", "kind", "weight", "metric_key", "target", "baseline", "curve",
+                            "evidence_required", "guidance")
+
+
+def indicator_initial(indicators) -> list[dict]:
+    """A scheme's indicators as the formset's initial rows (the revision starts from them)."""
+    return [{name: getattr(indicator, name) for name in INDICATOR_INITIAL_FIELDS} for indicator in indicators]
 
 
 def indicator_rows(formset) -> list[dict]:

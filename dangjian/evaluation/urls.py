@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.scheme_create, name="create"),
     path("<int:scheme_id>/", views.scheme_detail, name="detail"),
     path("<int:scheme_id>/score/", views.scheme_score, name="score"),
+    path("<int:scheme_id>/revise/", views.scheme_revise, name="revise"),
     path("indicators/<int:indicator_id>/manual/", views.manual_scoring, name="manual"),
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("runs/<int:run_id>/publish/", views.run_publish, name="publish"),

@@ -73,6 +73,41 @@ def scheme_create(request):
 
 
 @role_required
+def scheme_revise(request, scheme_id):
+    """Change a scheme: in place before its results are published, as a new version after
+    (``services.assessment_scheme_revise`` decides and refuses; a refusal writes nothing)."""
+    scheme = _managed(request, scheme_id)
+    if not scheme.is_current:
+        messages.error(request, "该方案已有新版本，请修改最新版本。")
+        return redirect("evaluation:detail", scheme.superseded_by.pk)
+    form = forms.ReviseForm(request.POST or None, initial={
+        "name": scheme.name, "title_label": scheme.title_label, "title_top_share": scheme.title_top_share,
+        "title_min_score": scheme.title_min_score})
+    formset = forms.RevisionFormSet(request.POST or None, prefix="indicators",
+                                    initial=forms.indicator_initial(selectors.indicators_of(scheme)))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            revised = services.assessment_scheme_revise(
+                actor=request.user, scheme=scheme, indicators=forms.indicator_rows(formset), name=data["name"],
+                title_label=data["title_label"], title_top_share=data["title_top_share"],
+                title_min_score=data["title_min_score"], request=request)
+        except (ValidationError, PermissionDenied) as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, f"已生成第{revised.version}版，原版本及其已发布的结果原样保留。"
+                             if revised.pk != scheme.pk else "考核方案已修改。")
+            return redirect("evaluation:detail", revised.pk)
+    published = scheme.is_published
+    return _render(request, "evaluation/create.html", {
+        "title": f"{'修订' if published else '修改'} · {scheme}", "form": form, "formset": formset,
+        "submit_label": "保存为新版本" if published else "保存修改",
+        "intro": (f"该方案的考核结果已发布，不能再改动。保存后生成第{scheme.version + 1}版，原版本和已发布的排名原样保留。"
+                  if published else "结果发布前可以直接修改；修改后需要重新评分（原有评分记录作废，编号不变的人工指标保留已评的分数）。"),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@role_required
 def scheme_detail(request, scheme_id):
     actor = request.user
     scheme = selectors.scheme_get_for(actor, scheme_id)

@@ -41,6 +41,7 @@ def held_by_kind(scope, period):
 
 
 @metrics.register(key="orglife.missed_by_kind", label="未按期召开（期数）", unit="期", breakdown=True,
+                  records_url=lambda scope: reverse("orglife:branches"),
                   description="截至期末前12个月内应开未开的期数，按会议类型（LIFE-01…07，频次见 RULES.md）")
 def missed_by_kind(scope, period):
     found = scope_misses(scope, _as_of(period))

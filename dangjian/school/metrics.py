@@ -84,7 +84,7 @@ def target_share(scope, period):
     return round(100 * meeting / members, 1) if members else None
 
 
-@metrics.register(key="school.target_share_by_group", label="各类党员学时达标率", unit="%", breakdown=True,
+@metrics.register(key="school.target_share_by_group", label="各类党员学时达标率", unit="%", breakdown=True, records_url=_list_url,
                   description="按教育对象（全体、离岗、流动、预备、困难党员）的学时达标比例")
 def target_share_by_group(scope, period):
     shares = _figures(scope, period).shares
@@ -108,7 +108,7 @@ def attendance_rate(scope, period):
     return round(100 * figures.present / figures.expected, 1) if figures.expected else None
 
 
-@metrics.register(key="school.teacher_feedback", label="教员授课评价", unit="分",
+@metrics.register(key="school.teacher_feedback", label="教员授课评价", unit="分", records_url=_list_url,
                   description="期内举办班次的学员评价平均分（5分制）")
 def teacher_feedback(scope, period):
     score = _figures(scope, period).feedback

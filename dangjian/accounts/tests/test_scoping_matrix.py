@@ -106,7 +106,8 @@ DUES_ROUTES = {
 EVALUATION_ROUTES = {
     **dict.fromkeys(("evaluation/", "evaluation/new/", "api/v1/evaluation/schemes", "api/v1/evaluation/manual-scores")),
     **{route: AssessmentScheme for route in (
-        "evaluation/<int:scheme_id>/", "evaluation/<int:scheme_id>/score/", "api/v1/evaluation/schemes/<int:scheme_id>",
+        "evaluation/<int:scheme_id>/", "evaluation/<int:scheme_id>/score/", "evaluation/<int:scheme_id>/revise/",
+        "api/v1/evaluation/schemes/<int:scheme_id>",
         "api/v1/evaluation/schemes/<int:scheme_id>/manual-scores", "api/v1/evaluation/schemes/<int:scheme_id>/revise",
         "api/v1/evaluation/schemes/<int:scheme_id>/score")},
     "evaluation/indicators/<int:indicator_id>/manual/": Indicator,
@@ -117,6 +118,11 @@ EVALUATION_ROUTES = {
     "evaluation/evidence/<int:evidence_id>/": Evidence,
     "api/v1/evaluation/manual-scores/<int:manual_score_id>/evidence": ManualScore,
 }
+# Annual statistics (/annual-report/ and /api/v1/annual-report/): no id in the route; the area is a
+# query parameter, reached only by area roles containing it (404 otherwise, for every role), checked
+# by dangjian/annual_report/tests/test_scoping_matrix.py.
+ANNUAL_REPORT_ROUTES = dict.fromkeys(("annual-report/", "annual-report/workbook.xlsx", "api/v1/annual-report/figures",
+                                      "api/v1/annual-report/workbook"))
 # Joint conference pages (/conference/) and API (/api/v1/conferences): the model whose pk fills
 # the route's id, named by the id (None: no id, a list over the actor's scope). Every role, the
 # liaison included, gets 404 for an object outside its scope, to GET and POST.
@@ -237,6 +243,8 @@ def _classify(route):
         return ("dues", DUES_ROUTES[clean])
     if clean in EVALUATION_ROUTES:
         return ("evaluation", EVALUATION_ROUTES[clean])
+    if clean in ANNUAL_REPORT_ROUTES:
+        return ("annual_report", None)
     if clean in CONFERENCE_ROUTES:
         return ("conference", CONFERENCE_ROUTES[clean])
     if clean in SCHOOL_ROUTES:
