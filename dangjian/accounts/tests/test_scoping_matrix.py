@@ -66,7 +66,7 @@ MEMBER_PAGE_ROUTES = {
     **dict.fromkeys(("members/transfers/", "members/transfers/from-outside/", "members/floating/in/", "members/care/", "members/care/due/",
                      "members/care/cadence/", "members/import/", "members/import/export/")),
     **{f"members/import/<int:batch_id>/{step}": ImportBatch
-       for step in ("", "mapping/", "commit/", "undo/", "errors.xlsx")},
+       for step in ("", "mapping/", "commit/", "retry/", "undo/", "errors.xlsx")},
 }
 # The member portal: pages at /m/ and the API at /api/v1/portal/. Only a member account gets in,
 # and only to its own records: the model whose pk fills the route's id (None: no id). A member
