@@ -29,3 +29,6 @@ urlpatterns = [
     path("annual-report/", include("dangjian.annual_report.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage answers 503 with a Chinese page that never touches the database (core/views.py).
+handler500 = "dangjian.core.views.server_error"

@@ -3,11 +3,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from dangjian.accounts import scoping, selectors, services
+from dangjian.accounts import grant_targets, scoping, selectors, services, two_factor
 from dangjian.accounts.admin_base import ScopedAdmin
 from dangjian.accounts.models import ApiToken, AuditArchive, AuditEntry, RoleAssignment, User
 
@@ -46,9 +49,29 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
+    actions_detail = ["reset_two_factor"]
 
     def get_queryset(self, request):
         return selectors.users_for(request.user)
+
+    def has_reset_two_factor_permission(self, request, object_id=None):
+        return scoping.is_security_admin(request.user)
+
+    @action(description=_("重置双因素认证"), url_path="reset-two-factor", permissions=["reset_two_factor"])
+    def reset_two_factor(self, request, object_id):
+        """GET: what a reset does; POST: the user's authenticator and recovery codes are removed
+        (they bind a new one at their next sign-in). Security administrator only; audited."""
+        user = get_object_or_404(selectors.users_for(request.user), pk=object_id)
+        change_url = reverse("admin:accounts_user_change", args=[user.pk])
+        if request.method == "POST":
+            two_factor.second_factor_reset(actor=request.user, user=user, request=request)
+            messages.success(request, _("已重置%(user)s的双因素认证，其下次登录时须重新绑定验证器。") % {"user": user})
+            return redirect(change_url)
+        return render(request, "accounts/admin/two_factor_reset.html", {
+            **self.admin_site.each_context(request), "title": _("重置双因素认证"), "target": user,
+            "enrolled": two_factor.confirmed_totp(user) is not None, "change_url": change_url,
+            "opts": self.model._meta,
+        })
 
     def has_module_permission(self, request):
         return scoping.may_manage_accounts(request.user)
@@ -94,10 +117,17 @@ class RoleAssignmentAdmin(ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if scoping.is_security_admin(request.user):
-            # The security administrator grants anywhere but holds no data scope of their own.
+            # The security administrator grants anywhere but holds no data scope of their own:
+            # what a role is granted over is searched by name (grant_targets.py), not listed.
             kwargs["queryset"] = db_field.related_model._default_manager.all()
+            if db_field.name in grant_targets.GRANT_TARGETS:
+                kwargs["widget"] = grant_targets.GrantTargetWidget(db_field, self.admin_site)
             return super(ScopedAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        search = self.admin_site.admin_view(grant_targets.GrantTargetSearch.as_view(admin_site=self.admin_site))
+        return [path("grant-targets/", search, name=grant_targets.URL_NAME), *super().get_urls()]
 
     def _manages_roles(self, request):
         return scoping.may_write_anything(request.user) or scoping.is_security_admin(request.user)

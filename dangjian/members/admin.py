@@ -355,6 +355,7 @@ class MemberAdmin(ScopedHistoryAdmin):
         basics = ["name", "id_number", "ethnicity", "education", "phone"]
         if obj is not None:
             basics[2:2] = ["sex_name", "birth_date"]
+            basics.append("expected_version")
         party = ["organization", "status", "joined_on", "full_member_on"]
         if obj is not None:
             party += ["standing", "left_on", "lost_contact_since"]
@@ -390,7 +391,8 @@ class MemberAdmin(ScopedHistoryAdmin):
         fields.pop("organization", None)  # moving is a transfer
         if not fields.get("id_number"):
             fields.pop("id_number", None)
-        return services.member_update(actor=request.user, member=original, request=request, **fields)
+        return services.member_update(actor=request.user, member=original, request=request,
+                                      expected_version=data.get("expected_version"), **fields)
 
     # --- the change page: records, actions, reveal -------------------------------------------
     def change_view(self, request, object_id, form_url="", extra_context=None):

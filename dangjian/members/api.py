@@ -188,6 +188,12 @@ class MemberOut(Schema):
 
 class MemberDetailOut(MemberOut):
     may_reveal_id_number: bool = Field(False, description="调用者可否查看完整身份证号码")
+    version: int = Field(description="版本号：修改时原样传回（version 字段或 If-Match 头），他人已修改则返回 409")
+
+
+class ConflictOut(Schema):
+    detail: str = Field(description="谁在何时修改了哪些信息")
+    version: int = Field(description="党员当前的版本号")
 
 
 class MemberFilters(Schema):
@@ -253,6 +259,8 @@ class MemberUpdateIn(Schema):
     has_difficulty: bool = None
     difficulty_reason: str | None = Field(None, max_length=200)
     notes: str | None = None
+    version: int | None = Field(None, ge=1, description="读取时的版本号（也可用 If-Match 头传）；"
+                                                       "党员此后被修改过则不保存，返回 409")
 
 
 class RevealIn(Schema):
@@ -525,12 +533,29 @@ def member_create(request: HttpRequest, data: MemberCreateIn):
     return Status(201, _detail(actor, _member_get_for(actor, member.pk)))
 
 
-@router.patch("/{int:member_id}", response=MemberDetailOut, summary="修改党员信息")
+def _if_match_version(request: HttpRequest) -> int | None:
+    """The version in an ``If-Match`` header (``"3"``, ``W/"3"`` or ``3``); None without one."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    value = header.removeprefix("W/").strip('"')
+    if not value.isdigit() or int(value) < 1:
+        raise ValidationError("If-Match 须为读取党员时得到的版本号。")
+    return int(value)
+
+
+@router.patch("/{int:member_id}", response={200: MemberDetailOut, 409: ConflictOut}, summary="修改党员信息")
 def member_update(request: HttpRequest, member_id: int, data: MemberUpdateIn):
     actor = request.auth
     member = _member_get_for(actor, member_id)
-    fields = _member_fields(actor, data.model_dump(exclude_unset=True))
-    services.member_update(actor=actor, member=member, request=request, **fields)
+    body = data.model_dump(exclude_unset=True)
+    expected_version = body.pop("version", None) or _if_match_version(request)
+    fields = _member_fields(actor, body)
+    try:
+        services.member_update(actor=actor, member=member, request=request, expected_version=expected_version,
+                               **fields)
+    except services.MemberEditConflict as conflict:
+        return Status(409, {"detail": conflict.messages[0], "version": conflict.current_version})
     return _detail(actor, _member_get_for(actor, member.pk))
 
 

@@ -37,6 +37,8 @@ class MemberForm(forms.ModelForm):
         label="身份证号码", max_length=30, required=True,
         help_text="18位居民身份证号码；出生日期和性别由号码自动推算。",
     )
+    # The version the editor saw: the service refuses the save if the member changed since.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Member
@@ -49,6 +51,7 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
             id_field = self.fields["id_number"]
             id_field.required = False
             id_field.help_text = f"当前：{self.instance.id_number_masked}。留空则不修改；如需更正请填写完整号码。"

@@ -88,6 +88,9 @@ class Member(models.Model):
     import_batch = models.ForeignKey("members.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="members", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Optimistic locking: each saved change is a new version; an edit made on an older one is
+    # refused (services.member_update), so concurrent edits never overwrite each other silently.
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     objects = MemberQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["id_number_ciphertext", "id_number_digest"])
@@ -105,6 +108,13 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     @property
     def is_off_post(self) -> bool:

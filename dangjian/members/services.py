@@ -211,11 +211,28 @@ def _finish(member: Member) -> None:
         member.difficulty_reason = ""
 
 
+class MemberEditConflict(ValidationError):
+    """The member changed after the editor read it (their ``expected_version`` is stale)."""
+
+    def __init__(self, message: str, *, current_version: int):
+        super().__init__(message, code="conflict")
+        self.current_version = current_version
+
+
 @transaction.atomic
-def member_update(*, actor, member: Member, request=None, **fields) -> Member:
-    """Change a member's data. Moving to another organization is a transfer, not an edit."""
+def member_update(*, actor, member: Member, expected_version: int | None = None, request=None,
+                  **fields) -> Member:
+    """Change a member's data. Moving to another organization is a transfer, not an edit.
+
+    ``expected_version`` is the version the editor saw (the edit page's hidden field, the API's
+    ``version`` or ``If-Match``): when the member has changed since, nothing is saved and
+    ``MemberEditConflict`` says who changed what. The row is locked first, so of concurrent
+    edits made on the same version exactly one is saved."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     _require_write(actor, member, "您没有权限修改该党员信息。")
+    if expected_version is not None and int(expected_version) != member.version:
+        raise MemberEditConflict(edit_conflict_message(member, int(expected_version)),
+                                 current_version=member.version)
     if member.standing != Standing.ACTIVE:
         raise ValidationError("该党员已不在册，不能修改。")
     cleaned = _normalise_fields(fields)
@@ -229,11 +246,35 @@ def member_update(*, actor, member: Member, request=None, **fields) -> Member:
                  status=member.status, today=timezone.localdate())
     _finish(member)
     member.full_clean(exclude=["id_number_ciphertext", "id_number_digest", "id_number_masked", "birth_date"])
+    member._history_user = actor  # the history names the editor (a conflict message quotes it), API calls too
     member.save()
     if changes:
         audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=member, request=request,
                             changes=changes)
     return member
+
+
+# Derived or internal columns a conflict message does not name (their source field is named).
+_UNNAMED_IN_CONFLICT = {"version", "name_pinyin", "name_initials", "birth_date", "sex", "import_batch",
+                        "created_at"}
+
+
+def edit_conflict_message(member: Member, seen_version: int) -> str:
+    """Who changed ``member`` after ``seen_version``, when, and which fields — from its history."""
+    records = Member.history.filter(id=member.pk)
+    seen = records.filter(version=seen_version).order_by("-history_date", "-history_id").first()
+    latest = records.order_by("-history_date", "-history_id").select_related("history_user").first()
+    changed = []
+    if seen is not None and latest is not None and latest.version > seen.version:
+        for change in latest.diff_against(seen).changes:
+            if change.field not in _UNNAMED_IN_CONFLICT:
+                changed.append(str(Member._meta.get_field(change.field).verbose_name))
+    who = "他人"
+    if latest is not None:
+        who = f"{latest.history_user or '系统'}于{timezone.localtime(latest.history_date):%Y-%m-%d %H:%M}"
+    what = f"，修改了：{'、'.join(changed)}" if changed else ""
+    return (f"保存失败：您打开页面之后，该党员的信息已被{who}修改{what}。为避免覆盖他人的修改，"
+            "您这次的修改没有保存。请刷新页面，核对最新信息后重新修改。")
 
 
 def may_reveal_id_number(actor, member: Member) -> bool:

@@ -32,7 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
-from dangjian.core import crypto
+from dangjian.core import crypto, worker_locks
 from dangjian.core.id_numbers import normalize_id_number
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import Code, CodeTable
@@ -115,7 +115,7 @@ def member_import_preview(*, actor, batch: ImportBatch, columns: dict[str, int],
         importing.check_columns(columns, batch.mapping["headers"])
         ColumnMapping.objects.update_or_create(user=actor, headers_key=batch.mapping["key"],
                                                defaults={"mapping": columns})
-        batch.mapping = {**batch.mapping, "columns": columns, "phase": PHASE_CHECK}
+        batch.mapping = {**_without_interruption(batch.mapping), "columns": columns, "phase": PHASE_CHECK}
         batch.state = State.QUEUED
         batch.total_rows = batch.valid_rows = batch.imported_rows = batch.progress = 0
         batch.errors = []
@@ -130,7 +130,16 @@ def member_import_preview(*, actor, batch: ImportBatch, columns: dict[str, int],
 
 def member_import_check(*, batch_id: int, actor_id: int) -> ImportBatch:
     """Check every row of a queued batch (called by the task). Leaves it PREVIEWED with its
-    counts and per-row errors, and the accepted rows prepared for the commit; writes no member."""
+    counts and per-row errors, and the accepted rows prepared for the commit; writes no member.
+    The worker holds the batch's lock meanwhile (see ``member_import_recover_interrupted``)."""
+    try:
+        with worker_locks.held(worker_lock_name(batch_id)):
+            return _check(batch_id=batch_id, actor_id=actor_id)
+    except worker_locks.Busy:
+        return ImportBatch.objects.get(pk=batch_id)  # another live worker is checking it
+
+
+def _check(*, batch_id: int, actor_id: int) -> ImportBatch:
     from django.contrib.auth import get_user_model
 
     batch = ImportBatch.objects.select_related("organization").get(pk=batch_id)
@@ -290,7 +299,16 @@ def member_import_commit(*, actor, batch: ImportBatch, only_valid_rows: bool = F
 
 
 def member_import_execute(*, batch_id: int, actor_id: int) -> ImportBatch:
-    """Run a queued batch (called by the task): all prepared rows in one transaction, or none."""
+    """Run a queued batch (called by the task): all prepared rows in one transaction, or none.
+    The worker holds the batch's lock meanwhile (see ``member_import_recover_interrupted``)."""
+    try:
+        with worker_locks.held(worker_lock_name(batch_id)):
+            return _execute(batch_id=batch_id, actor_id=actor_id)
+    except worker_locks.Busy:
+        return ImportBatch.objects.get(pk=batch_id)  # another live worker is importing it
+
+
+def _execute(*, batch_id: int, actor_id: int) -> ImportBatch:
     from django.contrib.auth import get_user_model
 
     batch = ImportBatch.objects.select_related("organization").get(pk=batch_id)
@@ -486,6 +504,17 @@ def _fail(batch: ImportBatch, message: str) -> ImportBatch:
     batch.message = f"导入失败：{message}" if not message.startswith("导入失败") else message
     batch.save(update_fields=["state", "progress", "imported_rows", "message", "errors", "valid_rows"])
     return batch
+
+
+# ---------------------------------------------------------------- the worker's lock
+
+
+def worker_lock_name(batch_id: int) -> str:
+    return f"members.import-batch.{batch_id}"
+
+
+def _without_interruption(mapping: dict) -> dict:
+    return {key: value for key, value in (mapping or {}).items() if key != "interrupted"}
 
 
 # ---------------------------------------------------------------- undo

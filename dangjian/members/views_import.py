@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from unfold.widgets import INPUT_CLASSES, UnfoldAdminSelectWidget
 
 from dangjian.accounts import scoping
-from dangjian.members import exporting, importing, selectors_import, services_import
+from dangjian.members import exporting, importing, selectors_import, services_import, services_import_recovery
 from dangjian.members.models import ImportBatch
 
 State = ImportBatch.State
@@ -143,6 +143,9 @@ def import_batch(request, batch_id: int):
     """The batch as it stands: preview with per-row errors, progress while running, the result."""
     _require_role(request)
     batch = selectors_import.import_batch_get_for(request.user, batch_id)
+    if batch.state == State.RUNNING and services_import_recovery.member_import_recover_interrupted(
+            batch_ids=[batch.pk]):
+        batch = selectors_import.import_batch_get_for(request.user, batch_id)  # its worker died: now failed
     if batch.state == State.UPLOADED:
         return redirect("members:import_mapping", batch_id=batch.pk)
     may_write = scoping.can_write(request.user, batch)
@@ -163,6 +166,20 @@ def import_commit(request, batch_id: int):
     try:
         services_import.member_import_commit(actor=request.user, batch=batch, request=request,
                                              only_valid_rows=request.POST.get("only_valid_rows") == "on")
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "；".join(getattr(error, "messages", None) or [str(error)]))
+    return redirect("members:import_batch", batch_id=batch.pk)
+
+
+@staff_member_required
+def import_retry(request, batch_id: int):
+    """POST: queue again a batch whose background worker stopped midway."""
+    _require_role(request)
+    batch = selectors_import.import_batch_get_for(request.user, batch_id)
+    if request.method != "POST":
+        return redirect("members:import_batch", batch_id=batch.pk)
+    try:
+        services_import_recovery.member_import_retry(actor=request.user, batch=batch, request=request)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "；".join(getattr(error, "messages", None) or [str(error)]))
     return redirect("members:import_batch", batch_id=batch.pk)

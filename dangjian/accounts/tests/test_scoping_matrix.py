@@ -54,6 +54,10 @@ DASHBOARD_ROUTES = {"dashboard/health/", "system/", "dashboard/export.xlsx"}
 # The signed-in user's own security pages (two-factor, recovery codes, sessions): about nobody
 # else; a back-office sign-in is required (test_identity.py covers them).
 OWN_ACCOUNT_ROUTES = {"account/sessions/", "account/two-factor/", "account/two-factor/recovery-codes/"}
+# The security administrator's tools (三员): the grant form's name search and the second-factor
+# reset. Only the security administrator (and the bootstrap superuser) gets in; everyone else 403.
+SECURITY_ADMIN_ROUTES = {"admin/accounts/roleassignment/grant-targets/": None,
+                         "admin/accounts/user/<path:object_id>/reset-two-factor/": User}
 # Member pages (/members/): the model whose pk fills the route's <int:…> id (None: no id, a
 # list page over the actor's scope). An out-of-scope id answers 404 to GET and POST.
 MEMBER_PAGE_ROUTES = {
@@ -66,7 +70,7 @@ MEMBER_PAGE_ROUTES = {
     **dict.fromkeys(("members/transfers/", "members/transfers/from-outside/", "members/floating/in/", "members/care/", "members/care/due/",
                      "members/care/cadence/", "members/import/", "members/import/export/")),
     **{f"members/import/<int:batch_id>/{step}": ImportBatch
-       for step in ("", "mapping/", "commit/", "undo/", "errors.xlsx")},
+       for step in ("", "mapping/", "commit/", "retry/", "undo/", "errors.xlsx")},
 }
 # The member portal: pages at /m/ and the API at /api/v1/portal/. Only a member account gets in,
 # and only to its own records: the model whose pk fills the route's id (None: no id). A member
@@ -231,6 +235,8 @@ def _classify(route):
     clean = route.lstrip("^").replace("\\Z", "")
     if clean.startswith("admin/^(?P<app_label>"):  # the admin's per-app index
         return "public"
+    if clean in SECURITY_ADMIN_ROUTES:
+        return ("security_admin", SECURITY_ADMIN_ROUTES[clean])
     if clean in MEMBER_PAGE_ROUTES:
         return ("member_page", MEMBER_PAGE_ROUTES[clean])
     if clean in PORTAL_ROUTES:
@@ -399,6 +405,21 @@ def _check_move_refused(client, user, model, route):
     response = client.post(_fill(route, ""), {"node": outsider.pk, "target": insider.pk, "relation": "child"})
     assert response.status_code in (400, 403), (route, response.status_code)
     assert model.objects.get(pk=outsider.pk).path == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_security_admin_tools_answer_only_the_security_admin(everyone, role):
+    user = getattr(everyone, role)
+    client = _client(user)
+    allowed = scoping.is_security_admin(user)
+    target = everyone.street_admin
+    search = client.get("/admin/accounts/roleassignment/grant-targets/", {"field_name": "unit", "term": "梅园"})
+    assert search.status_code == (200 if allowed else 403), (role, search.status_code)
+    reset = client.get(_fill("admin/accounts/user/<path:object_id>/reset-two-factor/", target.pk))
+    assert reset.status_code == (200 if allowed else 403), (role, reset.status_code)
+    missing = client.get(_fill("admin/accounts/user/<path:object_id>/reset-two-factor/", 10**9))
+    assert missing.status_code == (404 if allowed else 403), (role, missing.status_code)
 
 
 # ----------------------------------------------------------------------------- dashboard

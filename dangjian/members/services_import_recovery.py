@@ -1,0 +1,83 @@
+"""Imports whose background worker died midway: found, marked failed, retried.
+
+A worker holds the batch's lock (``core.worker_locks``) from before it marks the batch running
+until after it has marked it done or failed, so a running batch with a free lock has no worker.
+Its rows were written in one transaction that never committed: nothing of it is in the roster.
+The batch page and ``manage.py recover_interrupted_imports`` (cron) look for such batches."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.core import worker_locks
+from dangjian.members import services_import
+from dangjian.members.models import ImportBatch
+from dangjian.members.services_import import PHASE_CHECK, PHASE_COMMIT
+
+State = ImportBatch.State
+
+INTERRUPTED = {
+    PHASE_CHECK: "检查中断：后台任务进程意外停止，没有写入任何数据。请点击“重试”重新检查。",
+    PHASE_COMMIT: "导入中断：后台任务进程意外停止，没有导入任何数据。请点击“重试”重新导入。",
+}
+
+
+def member_import_recover_interrupted(*, batch_ids: list[int] | None = None) -> list[int]:
+    """Mark failed — with a retry — every running batch (of ``batch_ids``, or all) whose worker is
+    gone: killed, crashed or lost with its machine. Returns their ids.
+
+    The worker holds the batch's lock (``core.worker_locks``) from before it marks the batch
+    running until after it has marked it done or failed, so a running batch with a free lock has
+    no worker. Its rows were written in one transaction that never committed, so nothing of it is
+    in the roster. The state changes only if the batch is still running when locked: a worker
+    finishing at that moment keeps its result. The task's own record is marked failed too."""
+    running = ImportBatch.objects.filter(state=State.RUNNING)
+    if batch_ids is not None:
+        running = running.filter(pk__in=batch_ids)
+    recovered = []
+    for batch_id in running.values_list("pk", flat=True):
+        if worker_locks.is_held(services_import.worker_lock_name(batch_id)):
+            continue
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().filter(pk=batch_id, state=State.RUNNING).first()
+            if batch is None:
+                continue
+            batch.mapping = {**batch.mapping, "interrupted": True}
+            batch.state = State.FAILED
+            batch.progress = batch.imported_rows = 0
+            batch.message = INTERRUPTED[batch.mapping.get("phase", PHASE_COMMIT)]
+            batch.save(update_fields=["mapping", "state", "progress", "imported_rows", "message"])
+            _fail_lost_task(batch_id)
+        recovered.append(batch_id)
+    return recovered
+
+
+def _fail_lost_task(batch_id: int) -> None:
+    """The task record the dead worker left RUNNING (the system status page lists failed tasks)."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(status="RUNNING", task_path__startswith="dangjian.members.tasks.",
+                                args_kwargs__kwargs__batch_id=batch_id).update(
+        status="FAILED", finished_at=timezone.now(), exception_class_path="dangjian.core.worker_locks.WorkerLost",
+        traceback="The worker stopped while running this task (its lock was released without a result).")
+
+
+def member_import_retry(*, actor, batch: ImportBatch, request=None) -> ImportBatch:
+    """Queue again the step (check or commit) an interrupted batch's worker did not finish. The
+    step starts afresh: the commit re-checks every number against the roster as it is now."""
+    with transaction.atomic():
+        batch = services_import._writable(actor, batch, states=(State.FAILED,), lock=True)
+        if not batch.mapping.get("interrupted"):
+            raise ValidationError("只有因后台任务中断而失败的批次可以重试；请重新检查或修改文件后重新上传。")
+        phase = batch.mapping.get("phase", PHASE_COMMIT)
+        batch.mapping = services_import._without_interruption(batch.mapping)
+        batch.state = State.QUEUED
+        batch.progress = 0
+        batch.message = "排队等待重试……"
+        batch.save(update_fields=["mapping", "state", "progress", "message"])
+    from dangjian.members.tasks import member_import_check_run, member_import_run
+
+    task = member_import_check_run if phase == PHASE_CHECK else member_import_run
+    task.enqueue(batch_id=batch.pk, actor_id=actor.pk)
+    batch.refresh_from_db()
+    return batch
