@@ -54,6 +54,8 @@ def document_new(request, conference_id):
 
 def _document_page(request, document, *, revise_form=None, status_form=None, status=200):
     context = {"title": document.title, "document": document, "conference": document.conference}
+    # A refused form is shown with its message even when the document is no longer in force.
+    context["revise_form"], context["status_form"] = revise_form, status_form
     if may_write(request.user, document.conference) and document.status == DocumentStatus.IN_FORCE:
         context["revise_form"] = revise_form or forms.DocumentReviseForm(initial={
             "title": document.title, "number": document.number, "effective_on": document.effective_on,

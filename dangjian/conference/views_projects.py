@@ -24,21 +24,22 @@ def _project_page(request, project, *, forms_in_error=None, status=200):
     writer = may_write(request.user, project.conference)
     is_open = project.status in OPEN_PROJECT
     today = timezone.localdate()
+    # A refused form is shown with its message even when the project has just been closed.
     for milestone in project.milestone_list:
         milestone.overdue = milestone.is_overdue(today)
-        if is_open and (writer or scoping.can_write(request.user, milestone)):
-            milestone.done_form = errors.get(("done", milestone.pk)) or forms.MilestoneDoneForm(
-                initial={"done_on": today, "reopen": milestone.done_on is not None},
-                prefix=f"m{milestone.pk}")
-        if is_open and writer:
-            milestone.edit_form = errors.get(("edit", milestone.pk)) or forms.MilestoneEditForm(
+        milestone.done_form, milestone.edit_form = errors.get(("done", milestone.pk)), errors.get(("edit", milestone.pk))
+        if is_open and not milestone.done_form and (writer or scoping.can_write(request.user, milestone)):
+            milestone.done_form = forms.MilestoneDoneForm(
+                initial={"done_on": today, "reopen": milestone.done_on is not None}, prefix=f"m{milestone.pk}")
+        if is_open and not milestone.edit_form and writer:
+            milestone.edit_form = forms.MilestoneEditForm(
                 initial={"title": milestone.title, "due_on": milestone.due_on, "position": milestone.position},
                 prefix=f"e{milestone.pk}")
     context = {"title": project.title, "project": project, "conference": project.conference, "may_write": writer,
-               "today": today}
+               "today": today, "status_form": errors.get("status"), "milestone_form": errors.get("milestone")}
     if writer and is_open:
-        context["status_form"] = errors.get("status") or forms.ProjectStatusForm()
-        context["milestone_form"] = errors.get("milestone") or forms.MilestoneForm()
+        context["status_form"] = context["status_form"] or forms.ProjectStatusForm()
+        context["milestone_form"] = context["milestone_form"] or forms.MilestoneForm()
     return render_page(request, "conference/project.html", context, status)
 
 
