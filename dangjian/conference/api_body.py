@@ -47,6 +47,7 @@ def seat_create(request: HttpRequest, conference_id: int, data: SeatIn):
     conference = selectors.conference_get_for(actor, conference_id)
     unit = scoping.narrow(actor, Unit.objects.select_related("area")).filter(pk=data.unit).first()
     if unit is None:
+        services.require_conference_write(actor, conference)  # a read-only caller hears 403 first
         raise ValidationError({"unit": "该单位不存在或不在您的管辖范围内。"})
     services.seat_create(actor=actor, conference=conference, unit=unit, post=data.post, holder_name=data.holder_name,
                          holder_title=data.holder_title, starts_on=data.starts_on, term_ends_on=data.term_ends_on,
