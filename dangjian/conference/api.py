@@ -5,9 +5,10 @@ handlers over the selectors (outside scope: 404) and the services (refusals: 422
 read-only roles and liaisons changing the conference: 403). A liaison reports progress on its
 own unit's tasks here too, and marks its own unit's project milestones done."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -56,9 +57,14 @@ def meeting_list(request: HttpRequest, conference_id: int):
 def meeting_create(request: HttpRequest, conference_id: int, data: MeetingIn):
     actor = request.auth
     conference = selectors.conference_get_for(actor, conference_id)
+    work_report = None
+    if data.work_report is not None:
+        work_report = selectors.document_list_for(actor).filter(conference=conference, pk=data.work_report).first()
+        if work_report is None:
+            raise ValidationError({"work_report": "工作报告须是本联席会文库中的文件。"})
     meeting = services_meetings.meeting_schedule(actor=actor, conference=conference, kind=data.kind,
                                                  title=data.title, held_on=data.held_on, place=data.place,
-                                                 agenda=data.agenda, request=request)
+                                                 agenda=data.agenda, work_report=work_report, request=request)
     return Status(201, selectors.meeting_get_for(actor, meeting.pk))
 
 
@@ -115,11 +121,13 @@ def task_detail(request: HttpRequest, task_id: int):
     return selectors.task_get_for(request.auth, task_id)
 
 
-@router.post("/tasks/{int:task_id}/progress", response={201: TaskDetailOut}, summary="填报任务进展")
-def task_progress(request: HttpRequest, task_id: int, data: ProgressIn):
+@router.post("/tasks/{int:task_id}/progress", response={201: TaskDetailOut},
+             summary="填报任务进展（表单提交，可带附件：PDF、DOCX、PNG、JPG）")
+def task_progress(request: HttpRequest, task_id: int, data: Form[ProgressIn], attachment: File[UploadedFile] = None):
     actor = request.auth
     task = selectors.task_get_for(actor, task_id)
-    services_meetings.task_report_progress(actor=actor, task=task, text=data.text, done=data.done, request=request)
+    services_meetings.task_report_progress(actor=actor, task=task, text=data.text, done=data.done,
+                                           attachment=attachment, request=request)
     return Status(201, selectors.task_get_for(actor, task_id))
 
 

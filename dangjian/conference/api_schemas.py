@@ -144,6 +144,7 @@ class MeetingIn(Schema):
     held_on: datetime.date
     place: str = Field(max_length=120)
     agenda: list[str] = Field(default_factory=list)
+    work_report: int | None = Field(None, description="工作报告：本联席会文库中文件的 id")
 
 
 class AttendanceIn(Schema):
@@ -166,6 +167,8 @@ class TaskIn(Schema):
 
 
 class ProgressIn(Schema):
+    """Sent as a form (multipart), so that an attachment can come with it."""
+
     text: str = Field(max_length=2000)
     done: bool = False
 
@@ -175,6 +178,11 @@ class ProgressOut(Schema):
     text: str
     done: bool
     reporter_label: str
+    attachment: str
+
+    @staticmethod
+    def resolve_attachment(obj) -> str:
+        return obj.attachment.name if obj.attachment else ""
 
 
 class TaskDetailOut(TaskOut):

@@ -22,6 +22,7 @@ from dangjian.conference.models import (
     ConferenceTask,
     Demand,
     Document,
+    DocumentVersion,
     JointConference,
     Project,
     ProjectMilestone,
@@ -124,6 +125,11 @@ def document_get_for(actor, pk) -> Document:
     return document
 
 
+def document_version_get_for(actor, pk) -> DocumentVersion:
+    """One version of a document (its attachment is downloaded through it)."""
+    return _get(scoping.narrow(actor, DocumentVersion.objects.all()), pk, "文件版本不存在。")
+
+
 # ---------------------------------------------------------------- meetings
 
 
@@ -161,6 +167,11 @@ def task_get_for(actor, pk) -> ConferenceTask:
     task = _get(task_list_for(actor), pk, "任务不存在。")
     task.progress_list = list(TaskProgress.objects.filter(task=task))
     return task
+
+
+def progress_get_for(actor, pk) -> TaskProgress:
+    """One progress report (its attachment is downloaded through it): the task's readers only."""
+    return _get(scoping.narrow(actor, TaskProgress.objects.all()), pk, "进展记录不存在。")
 
 
 def task_board(actor, conference: JointConference, *, on_date: datetime.date | None = None) -> dict:

@@ -22,6 +22,8 @@ urlpatterns = [
     path("seats/<int:seat_id>/post/", views.seat_post, name="seat_post"),
     path("seats/<int:seat_id>/leave/", views.seat_leave, name="seat_leave"),
     path("documents/<int:document_id>/", views_library.document_detail, name="document"),
+    path("documents/versions/<int:version_id>/attachment/", views_library.version_attachment,
+         name="version_attachment"),
     path("documents/<int:document_id>/revise/", views_library.document_revise, name="document_revise"),
     path("documents/<int:document_id>/status/", views_library.document_status, name="document_status"),
     path("resources/<int:resource_id>/availability/", views_projects.resource_availability,
@@ -40,4 +42,6 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/minutes.docx", views_meetings.meeting_minutes_docx, name="meeting_minutes_docx"),
     path("tasks/<int:task_id>/", views_meetings.task_detail, name="task"),
     path("tasks/<int:task_id>/progress/", views_meetings.task_progress, name="task_progress"),
+    path("tasks/progress/<int:progress_id>/attachment/", views_meetings.progress_attachment,
+         name="progress_attachment"),
 ]

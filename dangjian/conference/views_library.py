@@ -5,6 +5,7 @@ check (403), one service, its Chinese refusal back on the form."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -110,3 +111,20 @@ def document_status(request, document_id):
             messages.success(request, "已更新文件状态。")
             return redirect("conference:document", document.pk)
     return _document_page(request, document, status_form=form, status=400)
+
+
+def attachment_response(field_file) -> FileResponse:
+    """A stored attachment as a download (reached only through a scoped selector)."""
+    if not field_file:
+        raise Http404("没有附件。")
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件已不存在。") from None
+    return FileResponse(handle, as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1])
+
+
+@conference_page
+def version_attachment(request, version_id):
+    """The attachment of one version of a document (every version keeps its own)."""
+    return attachment_response(selectors.document_version_get_for(request.user, version_id).attachment)

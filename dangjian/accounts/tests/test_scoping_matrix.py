@@ -25,11 +25,13 @@ from dangjian.conference.models import (
     ConferenceTask,
     Demand,
     Document,
+    DocumentVersion,
     JointConference,
     Project,
     ProjectMilestone,
     Resource,
     Seat,
+    TaskProgress,
 )
 from dangjian.coverage.models import CommunityService, Instructor, Pairing, ServiceRecord
 from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, ManualScore, Score, ScoringRun
@@ -125,7 +127,8 @@ EVALUATION_ROUTES = {
 # liaison included, gets 404 for an object outside its scope, to GET and POST.
 _CONFERENCE_IDS = {"conference_id": JointConference, "meeting_id": ConferenceMeeting, "task_id": ConferenceTask,
                    "seat_id": Seat, "document_id": Document, "demand_id": Demand, "resource_id": Resource,
-                   "project_id": Project, "milestone_id": ProjectMilestone}
+                   "project_id": Project, "milestone_id": ProjectMilestone, "version_id": DocumentVersion,
+                   "progress_id": TaskProgress}
 CONFERENCE_ROUTES = {
     route: next((model for name, model in _CONFERENCE_IDS.items() if f"<int:{name}>" in route), None)
     for route in (
@@ -139,6 +142,8 @@ CONFERENCE_ROUTES = {
             "", "attendance/", "minutes/", "resolutions/", "tasks/", "notice.docx", "minutes.docx")),
         "conference/tasks/<int:task_id>/", "conference/tasks/<int:task_id>/progress/",
         "conference/resources/<int:resource_id>/availability/",
+        "conference/documents/versions/<int:version_id>/attachment/",
+        "conference/tasks/progress/<int:progress_id>/attachment/",
         *(f"conference/projects/<int:project_id>/{step}" for step in ("", "status/", "milestones/new/")),
         "conference/milestones/<int:milestone_id>/edit/", "conference/milestones/<int:milestone_id>/done/",
         "api/v1/conferences", "api/v1/conferences/tasks",

@@ -128,3 +128,22 @@ def test_the_library_keeps_its_query_count(city, street_admin, django_assert_max
     for url in (f"/conference/{street.conference.pk}/documents/", f"/conference/documents/{rule.pk}/"):
         with django_assert_max_num_queries(25):
             assert client.get(url).status_code == 200
+
+
+def test_every_versions_attachment_downloads_within_scope(city, street_admin, liaison, district_admin):
+    street = street_conference(city, actor=street_admin)
+    rule = services.document_create(actor=street_admin, conference=street.conference, kind="rule", title="办法",
+                                    issuer="党工委", effective_on=START, text="正文", attachment=pdf("第一版.pdf"))
+    services.document_revise(actor=street_admin, document=rule, title="办法", text="新正文", note="修订",
+                             effective_on=datetime.date(2025, 3, 1), attachment=pdf("第二版.pdf", size=200))
+    first, second = rule.versions.order_by("version")
+    client = _client(liaison)  # a member unit's liaison reads the library
+    assert "下载附件" in client.get(f"/conference/documents/{rule.pk}/").content.decode()
+    for version, size in ((first, 100), (second, 200)):
+        response = client.get(f"/conference/documents/versions/{version.pk}/attachment/")
+        assert response.status_code == 200 and len(b"".join(response.streaming_content)) == size
+    other = qinhuai_conference(city)
+    theirs = services.document_create(actor=_superuser(), conference=other.conference, kind="rule", title="外区办法",
+                                      issuer="党工委", effective_on=START, text="正文", attachment=pdf())
+    assert _client(district_admin).get(
+        f"/conference/documents/versions/{theirs.versions.get().pk}/attachment/").status_code == 404
