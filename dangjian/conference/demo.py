@@ -178,15 +178,27 @@ def _lists(ctx, conference, street, seats, rng):
         communities)], kind=kind, title=title, description=description, expected_help=expected,
         listed_on=today - (190 - 20 * i) * DAY) for i, (kind, title, description, expected) in enumerate(
         demo_texts.DEMANDS)]
+    plan = services_lists.MilestonePlan
     done = services_lists.project_create(actor=actor, demand=demands[0], title="“邻里守望”助老项目",
                                          owner_unit=resources[1].unit, resources=[resources[1]],
-                                         milestones="组建志愿服务队\n建立探访台账\n半年总结",
+                                         milestones=[plan("组建志愿服务队", today - 150 * DAY),
+                                                     plan("建立探访台账", today - 120 * DAY),
+                                                     plan("半年总结", today - 45 * DAY)],
                                          starts_on=today - 170 * DAY)
+    for milestone, done_on in zip(done.milestones.all(), (152, 118, 41), strict=True):
+        services_lists.milestone_set_done(actor=actor, milestone=milestone, done_on=today - done_on * DAY)
     services_lists.project_set_status(actor=actor, project=done, status="completed",
                                       outcome="结对探访独居老人42名，累计上门服务300余次。", on_date=today - 40 * DAY)
-    services_lists.project_create(actor=actor, demand=demands[1], title="暑期“红色课堂”", owner_unit=resources[0].unit,
-                                  resources=[resources[0]], milestones="确定场地\n招募志愿者\n开班",
-                                  starts_on=today - 100 * DAY)
+    # under way, led by the liaison's unit in 梅园新村街道: its last step is past due (the
+    # liaison's home and the conference's home remind of it)
+    running = services_lists.project_create(
+        actor=actor, demand=demands[1], title="暑期“红色课堂”", owner_unit=resources[0].unit, resources=[resources[0]],
+        milestones=[plan("确定场地", today - 90 * DAY), plan("招募志愿者", today - 60 * DAY),
+                    plan("开班", today - 10 * DAY), plan("结业展示", today + 30 * DAY)],
+        starts_on=today - 100 * DAY)
+    services_lists.project_set_status(actor=actor, project=running, status="active")
+    for milestone, done_on in zip(running.milestones.all()[:2], (92, 55), strict=True):
+        services_lists.milestone_set_done(actor=actor, milestone=milestone, done_on=today - done_on * DAY)
 
 
 def _liaison_account(ctx) -> None:

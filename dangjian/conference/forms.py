@@ -1,6 +1,9 @@
 """Forms of the conference pages. They check shape only; the services decide (their Chinese
 ValidationError is put back on the form by the views)."""
 
+import datetime
+import re
+
 from django import forms
 
 from dangjian.conference.models import (
@@ -8,9 +11,11 @@ from dangjian.conference.models import (
     DocumentKind,
     DocumentStatus,
     MeetingKind,
+    ProjectStatus,
     ResourceKind,
     SeatPost,
 )
+from dangjian.conference.services_lists import MilestonePlan
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 REQUIRED = {"required": "此项为必填项。"}
@@ -133,10 +138,109 @@ class ProjectForm(forms.Form):
     owner_unit = forms.TypedChoiceField(label="牵头单位", coerce=int, error_messages={"required": "请选择牵头单位。"})
     resources = forms.TypedMultipleChoiceField(label="使用资源", coerce=int, required=False,
                                                widget=forms.CheckboxSelectMultiple)
-    milestones = forms.CharField(label="进度节点（每行一个）", max_length=2000, required=False,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+    milestones = forms.CharField(label="进度节点（每行一个，可在末尾写计划完成日期，如：招募志愿者 2026-03-31）",
+                                 max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, units=(), resources=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].choices = [("", "请选择"), *[(u.pk, u.name) for u in units]]
         self.fields["resources"].choices = [(r.pk, str(r)) for r in resources]
+
+    def clean_milestones(self) -> list[MilestonePlan]:
+        return milestone_lines(self.cleaned_data["milestones"])
+
+
+_TRAILING_DATE = re.compile(r"^(?P<title>.*?)[\s　]+(?P<date>\d{4}-\d{1,2}-\d{1,2})$")
+
+
+def milestone_lines(text: str) -> list[MilestonePlan]:
+    """One milestone per line; a date (YYYY-MM-DD) at the end of a line is its due date."""
+    plans = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        match = _TRAILING_DATE.match(line)
+        if match is None:
+            plans.append(MilestonePlan(line))
+            continue
+        try:
+            due_on = datetime.date.fromisoformat("-".join(f"{int(part):02d}" for part in match["date"].split("-")))
+        except ValueError:
+            raise forms.ValidationError(f"第{number}行的日期“{match['date']}”不正确。") from None
+        plans.append(MilestonePlan(match["title"].strip(), due_on))
+    return plans
+
+
+# ---------------------------------------------------------------- library
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=DocumentKind.choices)
+    title = forms.CharField(label="标题", max_length=120, error_messages={"required": "请填写标题。"})
+    issuer = forms.CharField(label="发文单位", max_length=80, error_messages={"required": "请填写发文单位。"})
+    number = forms.CharField(label="文号", max_length=40, required=False)
+    effective_on = forms.DateField(label="施行日期", widget=_DATE, error_messages={"required": "请填写施行日期。"})
+    text = forms.CharField(label="正文", max_length=50000, widget=forms.Textarea(attrs={"rows": 8}),
+                           error_messages={"required": "请填写正文。"})
+    attachment = forms.FileField(label="附件（PDF、DOCX、PNG、JPG，可不传）", required=False)
+    plenary_per_year = forms.IntegerField(label="每年全体成员大会次数（章程填写，不填按默认）", required=False,
+                                          min_value=0, max_value=52)
+    research_per_year = forms.IntegerField(label="每年工作研讨交流次数（章程填写，不填按默认）", required=False,
+                                           min_value=0, max_value=52)
+
+
+class DocumentReviseForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=120, error_messages={"required": "请填写标题。"})
+    number = forms.CharField(label="文号", max_length=40, required=False)
+    effective_on = forms.DateField(label="新版施行日期", widget=_DATE, error_messages={"required": "请填写施行日期。"})
+    text = forms.CharField(label="正文", max_length=50000, widget=forms.Textarea(attrs={"rows": 8}),
+                           error_messages={"required": "请填写正文。"})
+    note = forms.CharField(label="修订说明", max_length=200, error_messages={"required": "请填写修订说明。"})
+    attachment = forms.FileField(label="新附件（不传则沿用原附件）", required=False)
+
+
+class DocumentStatusForm(forms.Form):
+    status = forms.ChoiceField(label="改为", choices=[(DocumentStatus.SUPERSEDED, DocumentStatus.SUPERSEDED.label),
+                                                     (DocumentStatus.REPEALED, DocumentStatus.REPEALED.label)])
+
+
+# ---------------------------------------------------------------- seats
+
+
+class SeatPostForm(forms.Form):
+    post = forms.ChoiceField(label="职务", choices=SeatPost.choices, widget=forms.Select(attrs=_SMALL))
+
+
+class SeatLeaveForm(forms.Form):
+    on_date = forms.DateField(label="退出日期", widget=_DATE, error_messages={"required": "请填写退出日期。"})
+
+
+# ---------------------------------------------------------------- projects and milestones
+
+
+class ProjectStatusForm(forms.Form):
+    status = forms.ChoiceField(label="改为", choices=[(s, s.label) for s in ProjectStatus if s != ProjectStatus.PLANNED])
+    outcome = forms.CharField(label="成效（完成时必填）", max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    on_date = forms.DateField(label="完成日期（不填为今天）", widget=_DATE, required=False)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label="进度节点", max_length=120, error_messages={"required": "请填写进度节点的名称。"})
+    due_on = forms.DateField(label="计划完成日期（可不填）", widget=_DATE, required=False)
+
+
+class MilestoneEditForm(MilestoneForm):
+    position = forms.IntegerField(label="序号", min_value=1, required=False)
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label="完成日期", widget=_DATE, required=False)
+    reopen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("reopen") and not data.get("done_on") and "done_on" not in self.errors:
+            self.add_error("done_on", "请填写完成日期。")
+        return data

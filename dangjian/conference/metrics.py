@@ -8,6 +8,9 @@ present). Tasks count by the date of the meeting that resolved them, so a year's
 what became of that year's resolutions.
 """
 
+import datetime
+
+from django.conf import settings
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -66,10 +69,13 @@ def _task_counts(scope, period) -> dict:
     dashboard computes every metric for the same scope and period)."""
     memo = vars(scope).setdefault("_conference_task_counts", {})
     if (period.start, period.end) not in memo:
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=settings.DANGJIAN_RULES["CONFERENCE_TASK_DUE_SOON_DAYS"])
         memo[(period.start, period.end)] = _tasks(scope, period).aggregate(
             total=Count("pk"), done=Count("pk", filter=Q(status=TaskStatus.DONE)),
             on_time=Count("pk", filter=Q(status=TaskStatus.DONE, completed_on__lte=F("deadline"))),
-            overdue=Count("pk", filter=~Q(status=TaskStatus.DONE) & Q(deadline__lt=timezone.localdate())))
+            overdue=Count("pk", filter=~Q(status=TaskStatus.DONE) & Q(deadline__lt=today)),
+            due_soon=Count("pk", filter=~Q(status=TaskStatus.DONE) & Q(deadline__gte=today, deadline__lte=soon)))
     return memo[(period.start, period.end)]
 
 
@@ -102,6 +108,12 @@ def task_on_time_rate(scope, period):
                   description="期内会议决议交办、目前仍未完成且已过时限的任务（CONF-02）")
 def tasks_overdue(scope, period):
     return _task_counts(scope, period)["overdue"]
+
+
+@metrics.register(key="conference.tasks_due_soon", label="联席会即将到期任务", unit="项", records_url=_list_url,
+                  description="期内会议决议交办、尚未完成且在 CONFERENCE_TASK_DUE_SOON_DAYS（默认14天）内到期的任务")
+def tasks_due_soon(scope, period):
+    return _task_counts(scope, period)["due_soon"]
 
 
 @metrics.register(key="conference.needs_met", label="联席会需求清单已满足", unit="项", records_url=_list_url,

@@ -22,8 +22,11 @@ from dangjian.conference.models import (
     ConferenceTask,
     Demand,
     Document,
+    DocumentVersion,
     JointConference,
     Project,
+    ProjectMilestone,
+    ProjectStatus,
     Resource,
     Seat,
     SeatTerm,
@@ -122,6 +125,11 @@ def document_get_for(actor, pk) -> Document:
     return document
 
 
+def document_version_get_for(actor, pk) -> DocumentVersion:
+    """One version of a document (its attachment is downloaded through it)."""
+    return _get(scoping.narrow(actor, DocumentVersion.objects.all()), pk, "文件版本不存在。")
+
+
 # ---------------------------------------------------------------- meetings
 
 
@@ -161,6 +169,11 @@ def task_get_for(actor, pk) -> ConferenceTask:
     return task
 
 
+def progress_get_for(actor, pk) -> TaskProgress:
+    """One progress report (its attachment is downloaded through it): the task's readers only."""
+    return _get(scoping.narrow(actor, TaskProgress.objects.all()), pk, "进展记录不存在。")
+
+
 def task_board(actor, conference: JointConference, *, on_date: datetime.date | None = None) -> dict:
     """The conference's tasks the actor sees, in four columns (overdue is an open task past its
     deadline)."""
@@ -191,6 +204,7 @@ def liaison_home(actor) -> dict:
         "tasks": list(tasks.order_by("status", "deadline", "pk")),
         "reminders": task_reminders(tasks, on_date=today),
         "projects": list(project_list_for(actor).select_related("demand")),
+        "overdue_milestones": milestones_overdue(milestone_list_for(actor), on_date=today),
     }
 
 
@@ -211,6 +225,34 @@ def project_list_for(actor) -> QuerySet:
 
 def demand_get_for(actor, pk) -> Demand:
     return _get(demand_list_for(actor), pk, "需求不存在。")
+
+
+def resource_get_for(actor, pk) -> Resource:
+    return _get(resource_list_for(actor), pk, "资源不存在。")
+
+
+def project_get_for(actor, pk) -> Project:
+    """A project with its resources and its milestones in order."""
+    project = _get(project_list_for(actor).select_related("demand__community", "conference__area"), pk,
+                   "项目不存在。")
+    project.resource_list = list(project.resources.select_related("unit"))
+    project.milestone_list = list(project.milestones.all())
+    return project
+
+
+def milestone_list_for(actor) -> QuerySet:
+    return scoping.narrow(actor, ProjectMilestone.objects.all()).select_related("project", "project__owner_unit")
+
+
+def milestone_get_for(actor, pk) -> ProjectMilestone:
+    return _get(milestone_list_for(actor).select_related("project__conference__area"), pk, "进度节点不存在。")
+
+
+def milestones_overdue(queryset: QuerySet, *, on_date: datetime.date | None = None) -> list[ProjectMilestone]:
+    """Steps of projects still under way that are not done and past their due date."""
+    return list(queryset.filter(done_on__isnull=True, due_on__lt=on_date or timezone.localdate(),
+                                project__status__in=(ProjectStatus.PLANNED, ProjectStatus.ACTIVE))
+                .order_by("due_on", "pk"))
 
 
 def tree_distance(a: Area, b: Area) -> int:

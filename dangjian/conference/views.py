@@ -11,6 +11,7 @@ from functools import wraps
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from dangjian.accounts import scoping
 from dangjian.accounts.models import Role
 from dangjian.accounts.scoping import Scope
 from dangjian.conference import forms, selectors, services, services_lists, services_meetings
-from dangjian.conference.models import DemandStatus
+from dangjian.conference.models import DemandStatus, SeatPost
 from dangjian.core.form_errors import put_service_errors_on
 from dangjian.core.periods import Period
 from dangjian.core.registry import metrics
@@ -90,6 +91,8 @@ def _home(request, conference, *, seat_form=None, meeting_form=None, status=200)
         "title": conference.name, "conference": conference, "may_write": writer, "today": today,
         "seats": selectors.seats_of(conference), "meetings": meetings, "documents": documents,
         "reminders": selectors.task_reminders(tasks, on_date=today), "task_count": tasks.count(),
+        "overdue_milestones": selectors.milestones_overdue(
+            selectors.milestone_list_for(request.user).filter(project__conference=conference), on_date=today),
         "plenary_per_year": plenary, "research_per_year": research, "figures": _figures(request.user, conference),
         "held_this_year": {kind: sum(1 for m in meetings if m.kind == kind and m.held_on.year == today.year
                                      and m.held_on <= today) for kind in ("plenary", "research")},
@@ -100,6 +103,8 @@ def _home(request, conference, *, seat_form=None, meeting_form=None, status=200)
         context["meeting_form"] = meeting_form or forms.MeetingForm(documents=documents,
                                                                     initial={"held_on": today, "kind": "plenary"})
         context["handover_form"] = forms.HandoverForm(initial={"on_date": today})
+        context["leave_form"] = forms.SeatLeaveForm(initial={"on_date": today})
+        context["post_choices"] = SeatPost.choices
     return render_page(request, "conference/home.html", context, status)
 
 
@@ -151,6 +156,39 @@ def seat_handover(request, seat_id):
     return redirect("conference:home", seat.conference_id)
 
 
+def _seat_step(request, seat_id, form_class, call, done: str):
+    """A small form on one seat's row (post, leaving): refusals come back as messages."""
+    seat = selectors.seat_get_for(request.user, seat_id)
+    if not may_write(request.user, seat.conference):
+        raise PermissionDenied(services.CANNOT_WRITE)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(seat, form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("conference:home", seat.conference_id)
+    for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
+        messages.error(request, error)
+    return redirect("conference:home", seat.conference_id)
+
+
+@conference_page
+@require_POST
+def seat_post(request, seat_id):
+    return _seat_step(request, seat_id, forms.SeatPostForm, lambda seat, data: services.seat_change_post(
+        actor=request.user, seat=seat, post=data["post"], request=request), "已调整职务。")
+
+
+@conference_page
+@require_POST
+def seat_leave(request, seat_id):
+    return _seat_step(request, seat_id, forms.SeatLeaveForm, lambda seat, data: services.seat_leave(
+        actor=request.user, seat=seat, on_date=data["on_date"], request=request), "该单位已退出联席会，席位记录保留。")
+
+
 @conference_page
 @require_POST
 def meeting_new(request, conference_id):
@@ -186,29 +224,11 @@ def task_board(request, conference_id):
         "on_time": sum(1 for task in done if task.on_time)})
 
 
-@conference_page
-def document_library(request, conference_id):
-    conference = selectors.conference_get_for(request.user, conference_id)
-    form = forms.DocumentSearchForm(request.GET or None)
-    documents = selectors.document_list_for(request.user).filter(conference=conference)
-    if form.is_valid():
-        documents = selectors.document_search(documents, **form.cleaned_data)
-    return render_page(request, "conference/documents.html", {
-        "title": f"{conference.name} · 章程制度", "conference": conference, "form": form,
-        "documents": list(documents[:200])})
-
-
-@conference_page
-def document_detail(request, document_id):
-    document = selectors.document_get_for(request.user, document_id)
-    return render_page(request, "conference/document.html", {"title": document.title, "document": document,
-                                                             "conference": document.conference})
-
-
 # ---------------------------------------------------------------- the three lists
 
 
-def _lists(request, conference, *, demand_form=None, resource_form=None, project_form=None, status=200):
+def lists_page(request, conference, *, demand_form=None, resource_form=None, project_form=None, resource_error="",
+               status=200):
     actor = request.user
     writer = may_write(actor, conference)
     demands = list(selectors.demand_list_for(actor).filter(conference=conference))
@@ -218,9 +238,10 @@ def _lists(request, conference, *, demand_form=None, resource_form=None, project
     context = {
         "title": f"{conference.name} · 三张清单", "conference": conference, "may_write": writer,
         "demands": demands, "resources": list(selectors.resource_list_for(actor).filter(conference=conference)),
-        "projects": list(selectors.project_list_for(actor).filter(conference=conference)
-                         .prefetch_related("resources")),
-        "chosen": chosen,
+        "projects": list(selectors.project_list_for(actor).filter(conference=conference).annotate(
+            milestones_total=Count("milestones", distinct=True),
+            milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True))),
+        "chosen": chosen, "resource_error": resource_error,
         "suggestions": selectors.resource_suggestions(actor, chosen) if chosen else [],
     }
     if writer:
@@ -237,7 +258,7 @@ def _lists(request, conference, *, demand_form=None, resource_form=None, project
 
 @conference_page
 def conference_lists(request, conference_id):
-    return _lists(request, selectors.conference_get_for(request.user, conference_id))
+    return lists_page(request, selectors.conference_get_for(request.user, conference_id))
 
 
 @conference_page
@@ -258,7 +279,7 @@ def demand_new(request, conference_id):
         else:
             messages.success(request, "已登记需求。")
             return redirect("conference:lists", conference.pk)
-    return _lists(request, conference, demand_form=form, status=400)
+    return lists_page(request, conference, demand_form=form, status=400)
 
 
 @conference_page
@@ -279,7 +300,7 @@ def resource_new(request, conference_id):
         else:
             messages.success(request, "已登记资源。")
             return redirect("conference:lists", conference.pk)
-    return _lists(request, conference, resource_form=form, status=400)
+    return lists_page(request, conference, resource_form=form, status=400)
 
 
 @conference_page
@@ -305,7 +326,7 @@ def project_new(request, conference_id):
         else:
             messages.success(request, "已立项。")
             return redirect("conference:lists", conference.pk)
-    return _lists(request, conference, project_form=form, status=400)
+    return lists_page(request, conference, project_form=form, status=400)
 
 
 # ---------------------------------------------------------------- the liaison

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts import audit, scoping
 from dangjian.conference import exports, forms, selectors, services, services_meetings
 from dangjian.conference.views import conference_page, may_write, render_page
+from dangjian.conference.views_library import attachment_response
 from dangjian.core.form_errors import put_service_errors_on
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -181,3 +182,9 @@ def task_progress(request, task_id):
             messages.success(request, "已填报进展。")
             return redirect("conference:task", task.pk)
     return _task_page(request, task, form=form, status=400)
+
+
+@conference_page
+def progress_attachment(request, progress_id):
+    """The attachment of a progress report, for those who see the task."""
+    return attachment_response(selectors.progress_get_for(request.user, progress_id).attachment)

@@ -25,8 +25,13 @@ from dangjian.conference.models import (
     ConferenceTask,
     Demand,
     Document,
+    DocumentVersion,
     JointConference,
+    Project,
+    ProjectMilestone,
+    Resource,
     Seat,
+    TaskProgress,
 )
 from dangjian.coverage.models import CommunityService, Instructor, Pairing, ServiceRecord
 from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, ManualScore, Score, ScoringRun
@@ -131,23 +136,37 @@ ANNUAL_REPORT_ROUTES = dict.fromkeys(("annual-report/", "annual-report/workbook.
 # the route's id, named by the id (None: no id, a list over the actor's scope). Every role, the
 # liaison included, gets 404 for an object outside its scope, to GET and POST.
 _CONFERENCE_IDS = {"conference_id": JointConference, "meeting_id": ConferenceMeeting, "task_id": ConferenceTask,
-                   "seat_id": Seat, "document_id": Document, "demand_id": Demand}
+                   "seat_id": Seat, "document_id": Document, "demand_id": Demand, "resource_id": Resource,
+                   "project_id": Project, "milestone_id": ProjectMilestone, "version_id": DocumentVersion,
+                   "progress_id": TaskProgress}
 CONFERENCE_ROUTES = {
     route: next((model for name, model in _CONFERENCE_IDS.items() if f"<int:{name}>" in route), None)
     for route in (
         "conference/", "conference/liaison/",
         *(f"conference/<int:conference_id>/{step}" for step in (
-            "", "seats/new/", "meetings/new/", "tasks/", "documents/", "lists/", "lists/demands/new/",
-            "lists/resources/new/", "lists/projects/new/")),
-        "conference/seats/<int:seat_id>/handover/", "conference/documents/<int:document_id>/",
+            "", "seats/new/", "meetings/new/", "tasks/", "documents/", "documents/new/", "lists/",
+            "lists/demands/new/", "lists/resources/new/", "lists/projects/new/")),
+        *(f"conference/seats/<int:seat_id>/{step}" for step in ("handover/", "post/", "leave/")),
+        *(f"conference/documents/<int:document_id>/{step}" for step in ("", "revise/", "status/")),
         *(f"conference/meetings/<int:meeting_id>/{step}" for step in (
             "", "attendance/", "minutes/", "resolutions/", "tasks/", "notice.docx", "minutes.docx")),
         "conference/tasks/<int:task_id>/", "conference/tasks/<int:task_id>/progress/",
+        "conference/resources/<int:resource_id>/availability/",
+        "conference/documents/versions/<int:version_id>/attachment/",
+        "conference/tasks/progress/<int:progress_id>/attachment/",
+        *(f"conference/projects/<int:project_id>/{step}" for step in ("", "status/", "milestones/new/")),
+        "conference/milestones/<int:milestone_id>/edit/", "conference/milestones/<int:milestone_id>/done/",
         "api/v1/conferences", "api/v1/conferences/tasks",
-        *(f"api/v1/conferences/<int:conference_id>{step}" for step in ("", "/documents", "/meetings")),
+        *(f"api/v1/conferences/<int:conference_id>{step}" for step in (
+            "", "/documents", "/meetings", "/seats", "/demands", "/resources", "/projects")),
+        *(f"api/v1/conferences/seats/<int:seat_id>/{step}" for step in ("handover", "post", "leave")),
+        *(f"api/v1/conferences/documents/<int:document_id>{step}" for step in ("", "/revise", "/status")),
         *(f"api/v1/conferences/meetings/<int:meeting_id>{step}" for step in ("", "/attendance", "/resolutions", "/tasks")),
         "api/v1/conferences/tasks/<int:task_id>", "api/v1/conferences/tasks/<int:task_id>/progress",
         "api/v1/conferences/demands/<int:demand_id>/suggestions",
+        "api/v1/conferences/resources/<int:resource_id>/availability",
+        *(f"api/v1/conferences/projects/<int:project_id>{step}" for step in ("", "/status", "/milestones")),
+        "api/v1/conferences/milestones/<int:milestone_id>", "api/v1/conferences/milestones/<int:milestone_id>/done",
     )
 }
 # Party school pages (/school/) and API (/api/v1/schools): the model whose pk fills the route's id
@@ -670,7 +689,8 @@ def test_a_leader_reads_dues_but_records_nothing(dues_records, leader):
 @pytest.fixture
 def conference_records(everyone, city):
     """Two street conferences (梅园新村: the street administrator's and the liaison's; 夫子庙:
-    nobody's but the city's), each with a charter, a meeting, tasks for two units and a need."""
+    nobody's but the city's), each with a charter, a meeting, tasks for two units, a need, a
+    resource of each unit and a project (with a milestone) led by each unit."""
     from dangjian.conference import services as conference_services
     from dangjian.conference import services_lists
     from dangjian.conference.tests.factories import meeting, qinhuai_conference, street_conference, task
@@ -685,10 +705,15 @@ def conference_records(everyone, city):
         held = meeting(street, actor=actor, title=f"{name}全体成员大会")
         task(street, street.tech, actor=actor, meeting_=held, title=f"{name}甲单位任务")
         task(street, street.care, actor=actor, meeting_=held, title=f"{name}乙单位任务")
-        services_lists.demand_create(actor=actor, conference=street.conference,
-                                     community=next(c for c in city.communities
-                                                    if c.path.startswith(street.conference.area.path)),
-                                     kind="venue", title=f"{name}活动场地需求", description="需要场地")
+        community = next(c for c in city.communities if c.path.startswith(street.conference.area.path))
+        for label, seat in (("甲", street.tech), ("乙", street.care)):
+            demand = services_lists.demand_create(actor=actor, conference=street.conference, community=community,
+                                                  kind="venue", title=f"{name}{label}活动场地需求", description="需要场地")
+            resource = services_lists.resource_create(actor=actor, conference=street.conference, unit=seat.unit,
+                                                      kind="venue", title=f"{name}{label}单位会议室")
+            services_lists.project_create(actor=actor, demand=demand, title=f"{name}{label}单位牵头项目",
+                                          owner_unit=seat.unit, resources=[resource],
+                                          milestones=[services_lists.MilestonePlan(f"{name}{label}项目节点")])
         made.append(street)
     return made
 
@@ -698,6 +723,8 @@ def _conference_hidden(user) -> list[str]:
     hidden = [c.name for c in JointConference.objects.exclude(pk__in=_visible(user, JointConference).values("pk"))]
     hidden += [t.title for t in ConferenceTask.objects.exclude(pk__in=_visible(user, ConferenceTask).values("pk"))]
     hidden += [m.title for m in ConferenceMeeting.objects.exclude(pk__in=_visible(user, ConferenceMeeting).values("pk"))]
+    for model in (Resource, Project, ProjectMilestone):
+        hidden += [item.title for item in model.objects.exclude(pk__in=_visible(user, model).values("pk"))]
     return hidden
 
 
@@ -752,6 +779,26 @@ def test_the_liaison_reaches_its_units_conference_work_and_nothing_else(conferen
     assert client.get(f"/conference/{conference_records[0].conference.pk}/").status_code == 200
     tasks = client.get("/api/v1/conferences/tasks").json()["items"]
     assert [t["title"] for t in tasks] == ["梅园新村街道甲单位任务"]
+    # the lists: every need of its conference, only its own unit's resources and projects
+    conference = conference_records[0].conference
+    api = f"/api/v1/conferences/{conference.pk}"
+    assert len(client.get(f"{api}/demands").json()["items"]) == 2
+    assert [r["title"] for r in client.get(f"{api}/resources").json()["items"]] == ["梅园新村街道甲单位会议室"]
+    assert [p["title"] for p in client.get(f"{api}/projects").json()["items"]] == ["梅园新村街道甲单位牵头项目"]
+    mine, theirs = (Project.objects.get(title=f"梅园新村街道{label}单位牵头项目") for label in "甲乙")
+    assert client.get(f"/conference/projects/{theirs.pk}/").status_code == 404
+    assert client.get(f"/api/v1/conferences/projects/{theirs.pk}").status_code == 404
+    # it marks its own project's milestone done, and changes nothing else
+    step = mine.milestones.get()
+    response = client.post(f"/api/v1/conferences/milestones/{step.pk}/done",
+                           {"done_on": datetime.date.today().isoformat()}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status_label"] == "已完成"
+    for url, body in ((f"/api/v1/conferences/projects/{mine.pk}/milestones", {"title": "越权节点"}),
+                      (f"/api/v1/conferences/milestones/{step.pk}", {"title": "改名", "due_on": None}),
+                      (f"/api/v1/conferences/projects/{mine.pk}/status", {"status": "active"})):
+        assert client.post(url, body, content_type="application/json").status_code == 403, url
+    assert client.post(f"/conference/projects/{mine.pk}/milestones/new/", {"title": "越权"}).status_code == 403
+    assert mine.milestones.count() == 1 and Project.objects.get(pk=mine.pk).status == "planned"
 
 
 # ----------------------------------------------------------------------------- party schools

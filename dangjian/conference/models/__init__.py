@@ -18,6 +18,7 @@ from dangjian.conference.models.lists import (  # noqa: F401
     Demand,
     DemandStatus,
     Project,
+    ProjectMilestone,
     ProjectStatus,
     Resource,
     ResourceKind,

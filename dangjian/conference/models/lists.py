@@ -1,6 +1,9 @@
 """三张清单: what communities need, what member units can offer, and the projects that match them."""
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,7 +90,8 @@ class ProjectStatus(models.TextChoices):
 
 
 class Project(models.Model):
-    """A project meeting a need with member units' resources: owner, milestones, outcome."""
+    """A project meeting a need with member units' resources: owner, milestones
+    (ProjectMilestone), status, outcome."""
 
     conference = models.ForeignKey(JointConference, verbose_name=_("联席会"), on_delete=models.CASCADE,
                                    related_name="projects")
@@ -96,7 +100,6 @@ class Project(models.Model):
     owner_unit = models.ForeignKey("organizations.Unit", verbose_name=_("牵头单位"), on_delete=models.PROTECT,
                                    related_name="conference_projects")
     title = models.CharField(_("项目名称"), max_length=120)
-    milestones = models.TextField(_("进度节点"), max_length=2000, blank=True, help_text=_("每行一个节点"))
     status = models.CharField(_("状态"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
     starts_on = models.DateField(_("开始日期"))
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
@@ -114,3 +117,43 @@ class Project(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ProjectMilestone(models.Model):
+    """One step of a project with the date it is due and the date it was done (open while
+    ``done_on`` is empty; overdue is derived: open and past ``due_on``)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("进度节点"), max_length=120)
+    due_on = models.DateField(_("计划完成日期"), null=True, blank=True)
+    done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    # The conference's area administrators; the lead unit's liaison (a forward reach: it may
+    # mark its project's steps done).
+    scope_area_path = "project__conference__area__"
+    scope_unit_path = "project__owner_unit__"
+
+    class Meta:
+        verbose_name = _("项目进度节点")
+        verbose_name_plural = _("项目进度节点")
+        ordering = ["project", "position", "id"]
+        indexes = [models.Index(fields=["due_on", "done_on"], name="conf_milestone_due")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    def is_overdue(self, on_date: datetime.date | None = None) -> bool:
+        return self.done_on is None and self.due_on is not None and self.due_on < (on_date or timezone.localdate())
+
+    @property
+    def display_status(self) -> str:
+        if self.done_on is not None:
+            return str(_("已完成"))
+        return str(_("已超期")) if self.is_overdue() else str(_("未完成"))

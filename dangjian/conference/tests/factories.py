@@ -69,3 +69,21 @@ def task(street: Street, seat: Seat, *, actor=None, meeting_=None, deadline=None
 def pdf(name="报告.pdf", size=None) -> SimpleUploadedFile:
     body = b"%PDF-1.4\n" + b"0" * ((size or 100) - 9)
     return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def project(street: Street, seat: Seat, *, actor=None, title="共享会议室", milestones=(), starts_on=START):
+    """A need of 大行宫社区 met by ``seat``'s unit with one of its resources (if the street is
+    梅园新村's; otherwise the first community of the conference's area)."""
+    from dangjian.conference import services_lists
+    from dangjian.organizations.models import Area, AreaLevel
+
+    actor = actor or superuser()
+    community = Area.objects.filter(level=AreaLevel.COMMUNITY,
+                                    path__startswith=street.conference.area.path).order_by("path").first()
+    demand = services_lists.demand_create(actor=actor, conference=street.conference, community=community,
+                                          kind="venue", title=f"{title}需求", description="需要活动场地")
+    room = services_lists.resource_create(actor=actor, conference=street.conference, unit=seat.unit, kind="venue",
+                                          title=f"{seat.unit.name}会议室")
+    return services_lists.project_create(actor=actor, demand=demand, title=title, owner_unit=seat.unit,
+                                         resources=[room], starts_on=starts_on,
+                                         milestones=[services_lists.MilestonePlan(*m) for m in milestones])

@@ -5,11 +5,12 @@ in Chinese (422) with nothing written; 404 outside scope, 403 for read-only role
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from dangjian.conference import services, services_lists
 from dangjian.conference.models import Attendance, ConferenceTask, TaskProgress
-from dangjian.conference.tests.factories import meeting, qinhuai_conference, street_conference, task
+from dangjian.conference.tests.factories import meeting, pdf, qinhuai_conference, street_conference, task
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]
 JSON = "application/json"
@@ -19,6 +20,13 @@ def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def care_liaison(city, street):
+    from dangjian.accounts.models import Role
+    from dangjian.accounts.tests.factories import user_with_role
+
+    return user_with_role(role=Role.LIAISON, unit=street.care.unit, username="care-liaison")
 
 
 def test_the_conference_lists_its_seats_with_their_history(city, street_admin):
@@ -65,11 +73,22 @@ def test_the_liaison_lists_and_reports_on_its_own_tasks_only(city, street_admin,
     other = task(street, street.care, actor=street_admin, meeting_=held, title="他单位任务")
     client = _client(liaison)
     assert [t["title"] for t in client.get("/api/v1/conferences/tasks").json()["items"]] == ["本单位任务"]
-    assert client.post(f"/api/v1/conferences/tasks/{other.pk}/progress", {"text": "冒报"},
-                       content_type=JSON).status_code == 404
-    response = client.post(f"/api/v1/conferences/tasks/{mine.pk}/progress", {"text": "已完成", "done": True},
-                           content_type=JSON)
+    assert client.post(f"/api/v1/conferences/tasks/{other.pk}/progress", {"text": "冒报"}).status_code == 404
+    # progress is sent as a form, so that an attachment (type- and size-checked) can come with it
+    response = client.post(f"/api/v1/conferences/tasks/{mine.pk}/progress", {
+        "text": "已完成", "done": True, "attachment": SimpleUploadedFile("照片.gif", b"GIF89a", "image/gif")})
+    assert response.status_code == 422 and "附件" in response.json()["detail"]
+    assert not TaskProgress.objects.exists() and ConferenceTask.objects.get(pk=mine.pk).status == "open"
+    response = client.post(f"/api/v1/conferences/tasks/{mine.pk}/progress", {
+        "text": "已完成", "done": True, "attachment": pdf("总结.pdf")})
     assert response.status_code == 201 and response.json()["status"] == "done"
+    assert response.json()["progress"][0]["attachment"].endswith(".pdf")
+    # the task page offers the attachment for download to those who see the task, and to nobody else
+    progress = TaskProgress.objects.get(task=mine)
+    download = client.get(f"/conference/tasks/progress/{progress.pk}/attachment/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert _client(care_liaison(city, street)).get(
+        f"/conference/tasks/progress/{progress.pk}/attachment/").status_code == 404
     assert client.post(f"/api/v1/conferences/meetings/{held.pk}/resolutions", {"text": "越权"},
                        content_type=JSON).status_code == 403
     assert not TaskProgress.objects.filter(task=other).exists()
@@ -117,3 +136,25 @@ def test_library_search_and_suggestions(city, street_admin):
     # both of the kind asked for; the one in the same community first
     assert [r["resource"] for r in ranked] == ["社工咨询", "法务志愿者"]
     assert ranked[0]["distance"] == 0 and "同一街道" in ranked[1]["reason"]
+
+
+def test_a_meeting_takes_its_work_report_from_the_conferences_own_library(city, street_admin):
+    from dangjian.accounts.tests.factories import superuser
+    from dangjian.conference.models import ConferenceMeeting
+
+    street = street_conference(city, actor=street_admin)
+    other = qinhuai_conference(city)
+    report = services.document_create(actor=street_admin, conference=street.conference, kind="plan",
+                                      title="年度工作报告", issuer="联席会办公室", effective_on=datetime.date(2025, 1, 1),
+                                      text="一年来的工作。")
+    foreign = services.document_create(actor=superuser(), conference=other.conference, kind="plan", title="外区报告",
+                                       issuer="联席会办公室", effective_on=datetime.date(2025, 1, 1), text="外区。")
+    client = _client(street_admin)
+    body = {"kind": "plenary", "title": "全体成员大会", "held_on": "2025-03-05", "place": "党群服务中心",
+            "work_report": foreign.pk}
+    url = f"/api/v1/conferences/{street.conference.pk}/meetings"
+    response = client.post(url, body, content_type=JSON)
+    assert response.status_code == 422 and "工作报告须是本联席会文库中的文件" in response.json()["detail"]
+    assert not ConferenceMeeting.objects.exists()
+    assert client.post(url, {**body, "work_report": report.pk}, content_type=JSON).status_code == 201
+    assert ConferenceMeeting.objects.get().work_report == report

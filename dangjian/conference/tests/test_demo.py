@@ -8,13 +8,14 @@ from django.utils import timezone
 from dangjian.accounts import scoping
 from dangjian.accounts.models import Role, User
 from dangjian.accounts.scoping import Scope
-from dangjian.conference import demo
+from dangjian.conference import demo, selectors
 from dangjian.conference.models import (
     ConferenceMeeting,
     ConferenceTask,
     Document,
     JointConference,
     Project,
+    ProjectMilestone,
     SeatTerm,
     TaskStatus,
 )
@@ -42,6 +43,10 @@ def test_the_demo_builds_every_street_a_conference_and_the_rules_fire(city, supe
     liaison = User.objects.get(username="liaison")
     assert [grant.role for grant in scoping.grants_for(liaison)] == [Role.LIAISON]
     assert scoping.narrow(liaison, ConferenceTask.objects.all()).exists()
+    # projects carry structured milestones; the liaison's unit has one past due on its home page
+    assert ProjectMilestone.objects.filter(done_on__isnull=False).exists()
+    overdue = selectors.milestones_overdue(selectors.milestone_list_for(liaison))
+    assert [milestone.title for milestone in overdue] == ["开班"]
     # a second run changes nothing
     counts = (JointConference.objects.count(), ConferenceTask.objects.count(), Document.objects.count())
     demo.build_conferences(context)

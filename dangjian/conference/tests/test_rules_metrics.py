@@ -86,3 +86,18 @@ def test_metrics_count_meetings_attendance_tasks_needs_and_projects(city, street
     assert values == {"conference.meetings_held": 1, "conference.attendance_rate": 50.0,
                       "conference.task_completion_rate": 50.0, "conference.task_on_time_rate": 100.0,
                       "conference.tasks_overdue": 1, "conference.needs_met": 1, "conference.projects_completed": 1}
+
+
+def test_tasks_due_soon_are_counted_for_the_dashboards_reminder(city, street_admin):
+    """Open tasks due within CONFERENCE_TASK_DUE_SOON_DAYS (14) of today; not done ones, not later ones."""
+    today = datetime.date.today()
+    street = street_conference(city, actor=street_admin)
+    held = meeting(street, actor=street_admin, held_on=today - datetime.timedelta(days=3), title="近期会议")
+    soon = task(street, street.tech, actor=street_admin, meeting_=held, deadline=today + datetime.timedelta(days=5))
+    task(street, street.care, actor=street_admin, meeting_=held, deadline=today + datetime.timedelta(days=14))
+    task(street, street.care, actor=street_admin, meeting_=held, deadline=today + datetime.timedelta(days=30))
+    done = task(street, street.tech, actor=street_admin, meeting_=held, deadline=today + datetime.timedelta(days=2))
+    services_meetings.task_report_progress(actor=street_admin, task=done, text="完成", done=True)
+    scope = Scope(actor=street_admin, focus_area=city.meiyuan)
+    assert metrics.get("conference.tasks_due_soon").compute(scope, Period.containing(held.held_on)) == 2
+    assert soon.status == "open"
