@@ -97,8 +97,8 @@ def grants_for(actor) -> list[Grant]:
             "area", "organization", "unit", "school")
     ]
     # Cached before the sources run: a source may read the role-row grants through grants_for()
-    # and skip its own query when they already suffice (one query per request is saved on every
-    # administrator's page).
+    # without recursing. The list (sources' grants included) then serves every check of the
+    # request: a source's query is paid once per user per request, never once per check.
     setattr(actor, _CACHE_ATTR, grants)
     for source in _grant_sources:
         grants.extend(source(actor))

@@ -1,6 +1,11 @@
 """The instructor role (党建工作指导员): no RoleAssignment row. A user linked to a current
 appointment holds ``Role.INSTRUCTOR`` over the units assigned to them (open assignments), so the
-fact "who looks after which unit" is entered once, in the coverage app, and the scope follows it."""
+fact "who looks after which unit" is entered once, in the coverage app, and the scope follows it.
+
+Anyone may be appointed, an administrator or a leader included (a street's organizer is often
+also the instructor of a few enterprises elsewhere in the district): the role is added to the
+general grants, never replaces them.
+"""
 
 from django.utils import timezone
 
@@ -9,17 +14,14 @@ from dangjian.accounts.scoping import Grant
 
 
 def instructor_grants(actor) -> list[Grant]:
-    """At most one query per request (scoping caches the grants on the user). A user holding a
-    general role (an administrator, a leader) is not looked up: their area or organization grant
-    already reaches the units, and every administrator's page is spared the query. An instructor's
-    account is an account of its own (created with the appointment)."""
-    from dangjian.accounts.scoping import grants_for
+    """One query per user per request, for every staff user: ``scoping.grants_for`` runs the
+    grant sources once and caches the result on the user object (``request.user`` lives for one
+    request), so a page pays it once however many checks it makes. A portal member (not staff)
+    and a superuser (who needs no grant) are answered without a query."""
     from dangjian.coverage.derivation import instructor_active_q
     from dangjian.coverage.models import Instructor
 
     if getattr(actor, "is_superuser", False) or not getattr(actor, "is_staff", False):
-        return []  # a portal member never holds it; a superuser needs no grant
-    if any(grant.is_general for grant in grants_for(actor)):
         return []
     today = timezone.localdate()
     rows = list(Instructor.objects.filter(instructor_active_q(today), user=actor)
