@@ -124,6 +124,7 @@ class RegistrationOut(Schema):
     community: Ref
     post: Ref
     registered_on: datetime.date
+    ended_on: datetime.date | None
     confirmed_hours: Decimal | None
     recorded_hours: Decimal | None
 
@@ -388,6 +389,15 @@ def service_record(request: HttpRequest, registration_id: int, data: ServiceIn):
     registration = selectors.registration_get_for(actor, registration_id)
     services_cobuild.service_record(actor=actor, registration=registration, request=request, **data.dict())
     return Status(201, selectors.registration_get_for(actor, registration_id))
+
+
+@router.post("/registrations/{int:registration_id}/end", response=RegistrationOut, summary="结束报到")
+def registration_end(request: HttpRequest, registration_id: int, data: EndIn):
+    actor = request.auth
+    _general(actor)
+    services_cobuild.service_end(actor=actor, registration=selectors.registration_get_for(actor, registration_id),
+                                 ended_on=data.ended_on, request=request)
+    return selectors.registration_get_for(actor, registration_id)
 
 
 @router.post("/records/{int:record_id}/confirm", response=RegistrationOut, summary="社区确认服务时长")

@@ -157,3 +157,8 @@ def assignment_end_form(data=None, assignment=None) -> EndForm:
 def pairing_end_form(data=None) -> EndForm:
     return EndForm(data, prefix="end", date_label="终止日期",
                    confirm_label="确认终止结对协议：终止后不能再登记共建活动")
+
+
+def registration_end_form(data=None, registration=None) -> EndForm:
+    return EndForm(data, prefix=f"end{registration.pk}" if registration else "end", date_label="结束日期",
+                   confirm_label="确认结束报到（服务记录保留，岗位名额释放）")

@@ -182,6 +182,28 @@ def service_register(*, actor, member: Member, post: ServicePost, registered_on:
     return registration
 
 
+@transaction.atomic
+def service_end(*, actor, registration: CommunityService, ended_on: datetime.date | None = None,
+                request=None) -> CommunityService:
+    """The registration ends (the member moved, changed posts, left work): by the residence
+    community or the member's own organization. Its records stay; the place on the post frees up."""
+    registration = CommunityService.objects.select_for_update().select_related("community", "member").get(
+        pk=registration.pk)
+    if not (scoping.can_write(actor, registration.community) or scoping.can_write(actor, registration.member)):
+        raise PermissionDenied(CANNOT_WRITE)
+    ended_on = _not_future(ended_on or timezone.localdate(), "ended_on", "结束日期")
+    if registration.ended_on is not None:
+        raise ValidationError("该报到已结束。")
+    if ended_on < registration.registered_on:
+        raise ValidationError({"ended_on": "结束日期不能早于报到日期。"})
+    if registration.records.filter(served_on__gt=ended_on).exists():
+        raise ValidationError({"ended_on": "结束日期之后还有服务记录，请核对结束日期。"})
+    registration.ended_on = ended_on
+    registration.save(update_fields=["ended_on"])
+    audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=registration, request=request, event="ended")
+    return registration
+
+
 def _hours(value) -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))

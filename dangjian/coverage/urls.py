@@ -28,5 +28,6 @@ urlpatterns = [
     path("pairings/<int:pairing_id>/end/", views_ending.pairing_end, name="pairing_end"),
     path("services/", views_cobuild.service_list, name="services"),
     path("services/<int:registration_id>/record/", views_cobuild.service_record, name="service_record"),
+    path("services/<int:registration_id>/end/", views_ending.registration_end, name="registration_end"),
     path("services/records/<int:record_id>/confirm/", views_cobuild.service_confirm, name="service_confirm"),
 ]

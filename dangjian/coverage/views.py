@@ -47,6 +47,14 @@ def instructor_required(view):
     return wrapped
 
 
+def errors_text(form) -> str:
+    """A refused form's messages in one line (an end form whose object is already ended is no
+    longer on the page, so its refusal is shown above the list)."""
+    if form is None or not form.errors:
+        return ""
+    return "；".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 def _run(form, call) -> bool:
     if not form.is_valid():
         return False
@@ -91,7 +99,7 @@ def unit_page(request, unit, *, assign_form=None, joint_form=None, profile_form=
                 assignment.end_form = (end_form if end_form is not None and end_form.prefix == f"end{assignment.pk}"
                                        else forms.assignment_end_form(assignment=assignment))
     context = {
-        "title": unit.name, "unit": unit, "may_write": may_write,
+        "title": unit.name, "unit": unit, "may_write": may_write, "end_error": errors_text(end_form),
         "organizations": list(selectors.covering_organizations(unit)),
         "assignments": assignments,
         "visits": list(selectors.visits_for(user).filter(unit=unit)[:20]),
@@ -229,7 +237,8 @@ def instructor_page(request, instructor, *, end_form=None, status=200):
         "assignments": list(selectors.assignments_for(request.user).filter(instructor=instructor)
                             .order_by("ended_on", "unit__name_pinyin")),
         "visits": list(selectors.visits_for(request.user).filter(instructor=instructor)[:50]),
-        "end_form": (end_form or forms.instructor_end_form()) if may_end else None}, status)
+        "end_form": (end_form or forms.instructor_end_form()) if may_end else None,
+        "end_error": errors_text(end_form)}, status)
 
 
 @role_required

@@ -11,7 +11,7 @@ from django.utils import timezone
 from dangjian.accounts import scoping
 from dangjian.coverage import forms, selectors, services, services_cobuild
 from dangjian.coverage.models import ServicePost
-from dangjian.coverage.views import PAGE_SIZE, _render, _run
+from dangjian.coverage.views import PAGE_SIZE, _render, _run, errors_text
 from dangjian.members.models import Employment, Member, Standing
 from dangjian.members.views import role_required
 from dangjian.organizations.metrics import COMMUNITY_PATH_LENGTH
@@ -59,7 +59,8 @@ def pairing_page(request, pairing, *, activity_form=None, review_form=None, end_
         "activities": list(pairing.activities.all()), "reviews": list(pairing.reviews.order_by("-year", "side")),
         "activity_form": (activity_form or forms.ActivityForm()) if still_open else None,
         "review_form": (review_form or forms.ReviewForm()) if may_write else None,
-        "end_form": (end_form or forms.pairing_end_form()) if still_open else None}, status)
+        "end_form": (end_form or forms.pairing_end_form()) if still_open else None,
+        "end_error": errors_text(end_form)}, status)
 
 
 @role_required

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 
 from dangjian.accounts import scoping
 from dangjian.coverage import forms, selectors, services, services_cobuild
-from dangjian.coverage.views import _run, instructor_page, unit_page
+from dangjian.coverage.views import _run, errors_text, instructor_page, unit_page
 from dangjian.coverage.views_cobuild import pairing_page
 from dangjian.members.views import role_required
 
@@ -60,3 +60,20 @@ def pairing_end(request, pairing_id):
         messages.success(request, "已终止结对共建协议。")
         return redirect("coverage:pairing", pairing.pk)
     return pairing_page(request, pairing, end_form=form, status=400)
+
+
+@role_required
+def registration_end(request, registration_id):
+    """From the services page; a refusal comes back there as a message (the list is paginated)."""
+    registration = selectors.registration_get_for(request.user, registration_id)
+    if not (scoping.can_write(request.user, registration.community)
+            or scoping.can_write(request.user, registration.member)):
+        raise PermissionDenied(services.CANNOT_WRITE)
+    if request.method == "POST":
+        form = forms.registration_end_form(request.POST, registration=registration)
+        if _run(form, lambda data: services_cobuild.service_end(actor=request.user, registration=registration,
+                                                                ended_on=data["ended_on"], request=request)):
+            messages.success(request, f"已结束{registration.member.name}的报到。")
+        else:
+            messages.error(request, errors_text(form))
+    return redirect("coverage:services")

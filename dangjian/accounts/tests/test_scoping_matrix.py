@@ -188,6 +188,8 @@ COVERAGE_ROUTES = {
     **{f"api/v1/coverage/pairings/<int:pairing_id>{step}": Pairing
        for step in ("", "/activities", "/reviews")},
     "coverage/services/<int:registration_id>/record/": CommunityService,
+    "coverage/services/<int:registration_id>/end/": CommunityService,
+    "api/v1/coverage/registrations/<int:registration_id>/end": CommunityService,
     "api/v1/coverage/registrations/<int:registration_id>/records": CommunityService,
     "coverage/services/records/<int:record_id>/confirm/": ServiceRecord,
     "api/v1/coverage/records/<int:record_id>/confirm": ServiceRecord,

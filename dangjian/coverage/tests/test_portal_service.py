@@ -185,3 +185,34 @@ def test_self_service_refuses_another_members_record(city):
     with pytest.raises(Exception, match="只能办理本人"):
         services_cobuild.service_self_register(actor=mine.user, member=theirs.member, post=posts["open"])
     _unchanged(before)
+
+
+def test_community_ends_a_registration_and_the_member_may_pick_again(city, street_admin, leader):
+    posts = _posts(city)
+    account = _worker(city)
+    registration = services_cobuild.service_self_register(actor=account.user, member=account.member,
+                                                          post=posts["full"])
+    services_cobuild.service_self_record(actor=account.user, member=account.member, served_on=timezone.localdate(),
+                                         hours=1, content="助老")
+    staff = Client()
+    staff.force_login(street_admin)
+    assert 'data-testid="registration-end-form"' in staff.get("/coverage/services/").content.decode()
+    url = f"/coverage/services/{registration.pk}/end/"
+    prefix = f"end{registration.pk}"
+    reader = Client()
+    reader.force_login(leader)
+    assert reader.post(url, {f"{prefix}-ended_on": timezone.localdate().isoformat(),
+                             f"{prefix}-confirm": "on"}).status_code == 403
+    unconfirmed = staff.post(url, {f"{prefix}-ended_on": timezone.localdate().isoformat()}, follow=True)
+    assert "请勾选确认后再提交" in unconfirmed.content.decode()
+    assert CommunityService.objects.get(pk=registration.pk).ended_on is None
+    staff.post(url, {f"{prefix}-ended_on": timezone.localdate().isoformat(), f"{prefix}-confirm": "on"})
+    assert CommunityService.objects.get(pk=registration.pk).ended_on == timezone.localdate()
+    again = staff.post(f"/api/v1/coverage/registrations/{registration.pk}/end",
+                       {"ended_on": timezone.localdate().isoformat()}, content_type="application/json")
+    assert again.status_code == 422 and "该报到已结束" in again.json()["detail"]
+
+    # The place is free again and the member picks a post anew; the old record is kept.
+    body = _session(account).get("/m/service/").content.decode()
+    assert "助老服务" in body and "剩余 1 个名额" in body and "助老 · 1.0 小时" in body
+    assert _session(account).post("/m/service/register/", {"post": posts["open"].pk}).status_code == 302
