@@ -13,11 +13,24 @@ from dangjian.accounts.models import Role
 from dangjian.accounts.scoping import Grant
 
 
+def appointment_probe():
+    """Read with the role rows (``register_grant_source(probe=…)``): is the user linked to a
+    current appointment? An administrator who is not an instructor then pays no query for the
+    role, one who is pays one (``instructor_grants``), and nobody is skipped."""
+    from django.db.models import Exists, OuterRef
+
+    from dangjian.coverage.derivation import instructor_active_q
+    from dangjian.coverage.models import Instructor
+
+    return Exists(Instructor.objects.filter(instructor_active_q(timezone.localdate()), user=OuterRef("user")))
+
+
 def instructor_grants(actor) -> list[Grant]:
-    """One query per user per request, for every staff user: ``scoping.grants_for`` runs the
-    grant sources once and caches the result on the user object (``request.user`` lives for one
-    request), so a page pays it once however many checks it makes. A portal member (not staff)
-    and a superuser (who needs no grant) are answered without a query."""
+    """The instructor's grant: at most one query per user per request (``scoping.grants_for``
+    runs the sources once and caches the grants on the user object, which lives for one request,
+    so a page pays it once however many checks it makes), and none for a user holding role rows
+    whose probe said no. A portal member (not staff) and a superuser (who needs no grant) are
+    answered without a query."""
     from dangjian.coverage.derivation import instructor_active_q
     from dangjian.coverage.models import Instructor
 

@@ -1,7 +1,9 @@
 """The instructor role follows the appointment for every staff user, an administrator included:
 a street administrator appointed as the district's instructor for an enterprise in another
-street holds both scopes. The appointment lookup is one query per user per request, however many
-checks a page makes (pinned on an admin page and on the instructor's own page)."""
+street holds both scopes. The appointment is consulted once per user per request, however many
+checks a page makes: inside the role-row query (an EXISTS probe) for everyone holding role rows,
+plus the grant lookup only for an actual instructor (pinned on an admin page, a coverage page
+and the instructor's own page)."""
 
 import pytest
 from django.test import Client
@@ -86,13 +88,16 @@ def test_admin_page_pays_one_appointment_lookup(street_admin, admin_instructor, 
     assert _grant_lookups(captured) == 1
 
 
-def test_admin_without_appointment_pays_one_lookup_too(district_admin, django_assert_max_num_queries):
+def test_admin_without_appointment_pays_no_extra_query(district_admin, django_assert_max_num_queries):
+    """Consulted all the same: the appointment probe rides on the role-row query."""
     client = Client()
     client.force_login(district_admin)
     client.get("/coverage/instructors/")
-    with django_assert_max_num_queries(9) as captured:
+    with django_assert_max_num_queries(8) as captured:
         assert client.get("/coverage/instructors/").status_code == 200
-    assert _grant_lookups(captured) == 1
+    assert _grant_lookups(captured) == 0
+    role_rows = [query["sql"] for query in captured.captured_queries if 'FROM "accounts_roleassignment"' in query["sql"]]
+    assert len(role_rows) == 1 and '"coverage_instructor"' in role_rows[0]
 
 
 def test_instructor_page_pays_one_appointment_lookup(instructor, django_assert_max_num_queries):

@@ -216,3 +216,25 @@ def test_community_ends_a_registration_and_the_member_may_pick_again(city, stree
     body = _session(account).get("/m/service/").content.decode()
     assert "助老服务" in body and "剩余 1 个名额" in body and "助老 · 1.0 小时" in body
     assert _session(account).post("/m/service/register/", {"post": posts["open"].pk}).status_code == 302
+
+
+def test_the_members_own_organization_sees_the_service_and_other_communities_do_not(city, org_admin,
+                                                                                  community_admin):
+    """A member of 新街口街道党工委's organization lives in 长江路社区 (梅园新村街道) and reports there:
+    the organization sees the report and hours; 大行宫社区 (neither side) sees nothing."""
+    posts = _posts(city)
+    person = member(actor=superuser(), organization=city.org(city.xinjiekou), name="蒋外街道", phone="13900006666",
+                    employment="employed", residence_area=city.changjianglu)
+    account = activated(actor=superuser(), member=person)
+    services_cobuild.service_self_register(actor=account.user, member=person, post=posts["open"])
+    services_cobuild.service_self_record(actor=account.user, member=person, served_on=timezone.localdate(),
+                                         hours=4, content="社区义诊引导")
+    organization = Client()
+    organization.force_login(org_admin)
+    body = organization.get("/coverage/services/").content.decode()
+    assert "蒋外街道" in body and "社区义诊引导" in body
+    assert [row["member"]["name"] for row in organization.get("/api/v1/coverage/registrations").json()["items"]] \
+        == ["蒋外街道"]
+    neither = Client()
+    neither.force_login(community_admin)
+    assert "蒋外街道" not in neither.get("/coverage/services/").content.decode()
