@@ -162,3 +162,14 @@ def pairing_end_form(data=None) -> EndForm:
 def registration_end_form(data=None, registration=None) -> EndForm:
     return EndForm(data, prefix=f"end{registration.pk}" if registration else "end", date_label="结束日期",
                    confirm_label="确认结束报到（服务记录保留，岗位名额释放）")
+
+
+class MemberServiceForm(forms.Form):
+    """The member's own service record on the phone (portal look: no back-office classes; the
+    hours as text with a decimal keypad, so the portal's input style applies)."""
+
+    served_on = forms.DateField(label="服务日期", initial=timezone.localdate,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    hours = forms.DecimalField(label="时长（小时）", max_digits=4, decimal_places=1,
+                               widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    content = forms.CharField(label="服务内容", max_length=200)

@@ -30,7 +30,7 @@ def _page(request, *, record_form=None, error: str = "", status: int = 200):
         "in_service": member.employment == Employment.EMPLOYED,
         "home": member.residence_area if selectors.member_home_community_path(member) else None,
         "records": selectors.records_of_member(member), "target": hours_per_year(), "error": error,
-        "record_form": (record_form or forms.ServiceRecordForm()) if registration is not None else None,
+        "record_form": (record_form or forms.MemberServiceForm()) if registration is not None else None,
     }, status=status)
 
 
@@ -60,7 +60,7 @@ def register(request):
 @member_required
 @require_POST
 def record(request):
-    form = forms.ServiceRecordForm(request.POST)
+    form = forms.MemberServiceForm(request.POST)
     if form.is_valid():
         try:
             services_cobuild.service_self_record(actor=request.user, member=request.member, request=request,
