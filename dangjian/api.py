@@ -30,6 +30,7 @@ from dangjian.concerns.api import public_router as concerns_public_router
 from dangjian.concerns.api import router as concerns_router
 from dangjian.conference.api import router as conference_router
 from dangjian.coverage.api import router as coverage_router
+from dangjian.coverage.api_portal import router as coverage_portal_router
 from dangjian.datasafety.api import router as datasafety_router
 from dangjian.dues.api import router as dues_router
 from dangjian.evaluation.api import router as evaluation_router
@@ -179,6 +180,7 @@ api.add_router("/transfers", transfers_router)
 api.add_router("/floating", floating_router)
 api.add_router("/portal", portal_router)
 api.add_router("/portal/my-data", datasafety_router)
+api.add_router("/portal/community-service", coverage_portal_router)
 api.add_router("/concerns", concerns_router)
 api.add_router("/conferences", conference_router)
 api.add_router("/schools", school_router)

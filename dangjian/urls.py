@@ -16,6 +16,7 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("m/my-data/", include("dangjian.datasafety.urls")),
     path("m/school/", include("dangjian.school.urls_portal")),
+    path("m/service/", include("dangjian.coverage.urls_portal")),
     path("m/", include("dangjian.portal.urls")),
     path("concerns/", include("dangjian.concerns.urls")),
     path("c/", include("dangjian.concerns.urls_public")),

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Expression, Model, Q, QuerySet
 
 from dangjian.accounts.models import DUTY_ROLES, GENERAL_ROLES, WRITING_ROLES, Role, RoleAssignment
 
@@ -59,14 +59,24 @@ class Grant:
 
 
 _grant_sources: list[Callable[[object], Iterable[Grant]]] = []
+_grant_probes: dict[Callable, Callable[[], Expression]] = {}
 
 
-def register_grant_source(source: Callable[[object], Iterable[Grant]]) -> Callable:
+def register_grant_source(source: Callable[[object], Iterable[Grant]], *,
+                          probe: Callable[[], Expression] | None = None) -> Callable:
     """Add grants that follow from an app's own records (an instructor's assigned units).
     Called from the app's ``AppConfig.ready``; ``source(actor)`` runs once per request, after the
-    role rows are read (``grants_for(actor)`` inside a source returns those)."""
+    role rows are read (``grants_for(actor)`` inside a source returns those).
+
+    ``probe()``, when given, returns a boolean expression over a RoleAssignment row
+    (``OuterRef("user")``: "may this user have grants from the source?", e.g. an ``Exists`` on
+    the app's table). It is annotated onto the role-row query, so a user holding role rows is
+    checked in that same query and the source's own query runs only when the probe says yes:
+    every administrator is still consulted, and only those the source concerns pay for it."""
     if source not in _grant_sources:
         _grant_sources.append(source)
+    if probe is not None:
+        _grant_probes[source] = probe
     return source
 
 
@@ -82,6 +92,10 @@ def grants_for(actor) -> list[Grant]:
     cached = getattr(actor, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    probes = {f"_probe_{index}": _grant_probes[source]()
+              for index, source in enumerate(_grant_sources) if source in _grant_probes}
+    rows = list(RoleAssignment.objects.filter(user=actor).select_related("area", "organization", "unit", "school")
+                .annotate(**probes))
     grants = [
         Grant(
             role=assignment.role,
@@ -93,14 +107,16 @@ def grants_for(actor) -> list[Grant]:
             unit_ids=frozenset({assignment.unit_id} if assignment.unit_id else ()),
             school_ids=frozenset({assignment.school_id} if assignment.school_id else ()),
         )
-        for assignment in RoleAssignment.objects.filter(user=actor).select_related(
-            "area", "organization", "unit", "school")
+        for assignment in rows
     ]
     # Cached before the sources run: a source may read the role-row grants through grants_for()
-    # and skip its own query when they already suffice (one query per request is saved on every
-    # administrator's page).
+    # without recursing. The list (sources' grants included) then serves every check of the
+    # request: a source's query is paid once per user per request, never once per check, and
+    # not at all when its probe (read with the role rows) says it has nothing for the user.
     setattr(actor, _CACHE_ATTR, grants)
-    for source in _grant_sources:
+    for index, source in enumerate(_grant_sources):
+        if rows and f"_probe_{index}" in probes and not getattr(rows[0], f"_probe_{index}"):
+            continue  # the probe, read with the role rows, says the source has nothing for this user
         grants.extend(source(actor))
     return grants
 

@@ -124,6 +124,7 @@ class RegistrationOut(Schema):
     community: Ref
     post: Ref
     registered_on: datetime.date
+    ended_on: datetime.date | None
     confirmed_hours: Decimal | None
     recorded_hours: Decimal | None
 
@@ -179,6 +180,10 @@ class ServiceIn(Schema):
     served_on: datetime.date
     hours: Decimal
     content: str
+
+
+class EndIn(Schema):
+    ended_on: datetime.date = Field(description="结束（解聘、终止）日期，不晚于今天")
 
 
 class UnitFilters(Schema):
@@ -271,6 +276,23 @@ def instructor_detail(request: HttpRequest, instructor_id: int):
     return selectors.instructor_get_for(request.auth, instructor_id)
 
 
+@router.post("/instructors/{int:instructor_id}/end", response=InstructorOut, summary="解聘指导员（联系单位指派同时结束）")
+def instructor_end(request: HttpRequest, instructor_id: int, data: EndIn):
+    actor = request.auth
+    _general(actor)
+    services.instructor_end(actor=actor, instructor=selectors.instructor_get_for(actor, instructor_id),
+                            ended_on=data.ended_on, request=request)
+    return selectors.instructor_get_for(actor, instructor_id)
+
+
+@router.post("/assignments/{int:assignment_id}/end", response=AssignmentOut, summary="结束指导员对单位的联系")
+def assignment_end(request: HttpRequest, assignment_id: int, data: EndIn):
+    actor = request.auth
+    _general(actor)
+    return services.assignment_end(actor=actor, assignment=selectors.assignment_get_for(actor, assignment_id),
+                                   ended_on=data.ended_on, request=request)
+
+
 @router.get("/mine", response=list[AssignmentOut], summary="我的联系单位（指导员本人）")
 def my_units(request: HttpRequest):
     instructor = services.instructor_of(request.auth)
@@ -340,6 +362,15 @@ def pairing_review(request: HttpRequest, pairing_id: int, data: ReviewIn):
     return Status(201, selectors.pairing_get_for(actor, pairing_id))
 
 
+@router.post("/pairings/{int:pairing_id}/end", response=PairingOut, summary="终止结对共建协议")
+def pairing_end(request: HttpRequest, pairing_id: int, data: EndIn):
+    actor = request.auth
+    _general(actor)
+    services_cobuild.pairing_end(actor=actor, pairing=selectors.pairing_get_for(actor, pairing_id),
+                                 ended_on=data.ended_on, request=request)
+    return selectors.pairing_get_for(actor, pairing_id)
+
+
 # ---------------------------------------------------------------- in-service members
 
 
@@ -358,6 +389,15 @@ def service_record(request: HttpRequest, registration_id: int, data: ServiceIn):
     registration = selectors.registration_get_for(actor, registration_id)
     services_cobuild.service_record(actor=actor, registration=registration, request=request, **data.dict())
     return Status(201, selectors.registration_get_for(actor, registration_id))
+
+
+@router.post("/registrations/{int:registration_id}/end", response=RegistrationOut, summary="结束报到")
+def registration_end(request: HttpRequest, registration_id: int, data: EndIn):
+    actor = request.auth
+    _general(actor)
+    services_cobuild.service_end(actor=actor, registration=selectors.registration_get_for(actor, registration_id),
+                                 ended_on=data.ended_on, request=request)
+    return selectors.registration_get_for(actor, registration_id)
 
 
 @router.post("/records/{int:record_id}/confirm", response=RegistrationOut, summary="社区确认服务时长")

@@ -9,6 +9,6 @@ class CoverageConfig(AppConfig):
 
     def ready(self):
         from dangjian.accounts import scoping
-        from dangjian.coverage.grants import instructor_grants
+        from dangjian.coverage.grants import appointment_probe, instructor_grants
 
-        scoping.register_grant_source(instructor_grants)
+        scoping.register_grant_source(instructor_grants, probe=appointment_probe)

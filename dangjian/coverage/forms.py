@@ -128,3 +128,48 @@ class ServiceRecordForm(_Styled):
     served_on = _date_field("服务日期", initial=timezone.localdate)
     hours = forms.DecimalField(label="时长（小时）", max_digits=4, decimal_places=1)
     content = forms.CharField(label="服务内容", max_length=200)
+
+
+class EndForm(_Styled):
+    """Ending an appointment, an assignment or a pairing: the date, and an explicit confirmation
+    (a checkbox the server requires, so no script is needed and a stray POST ends nothing)."""
+
+    ended_on = _date_field("结束日期", initial=timezone.localdate)
+    confirm = forms.BooleanField(label="确认", error_messages={"required": "请勾选确认后再提交。"})
+
+    def __init__(self, *args, date_label: str = "结束日期", confirm_label: str = "确认", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ended_on"].label = date_label
+        self.fields["confirm"].label = confirm_label
+        self.fields["confirm"].widget.attrs["class"] = ""
+
+
+def instructor_end_form(data=None) -> EndForm:
+    return EndForm(data, prefix="end", date_label="解聘日期",
+                   confirm_label="确认解聘：该指导员的全部联系单位指派同时结束，其指导员账号不再有联系单位")
+
+
+def assignment_end_form(data=None, assignment=None) -> EndForm:
+    return EndForm(data, prefix=f"end{assignment.pk}" if assignment else "end", date_label="结束日期",
+                   confirm_label="确认结束该指导员对本单位的联系")
+
+
+def pairing_end_form(data=None) -> EndForm:
+    return EndForm(data, prefix="end", date_label="终止日期",
+                   confirm_label="确认终止结对协议：终止后不能再登记共建活动")
+
+
+def registration_end_form(data=None, registration=None) -> EndForm:
+    return EndForm(data, prefix=f"end{registration.pk}" if registration else "end", date_label="结束日期",
+                   confirm_label="确认结束报到（服务记录保留，岗位名额释放）")
+
+
+class MemberServiceForm(forms.Form):
+    """The member's own service record on the phone (portal look: no back-office classes; the
+    hours as text with a decimal keypad, so the portal's input style applies)."""
+
+    served_on = forms.DateField(label="服务日期", initial=timezone.localdate,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    hours = forms.DecimalField(label="时长（小时）", max_digits=4, decimal_places=1,
+                               widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    content = forms.CharField(label="服务内容", max_length=200)

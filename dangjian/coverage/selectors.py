@@ -26,6 +26,7 @@ from dangjian.coverage.models import (
     ServiceRecord,
 )
 from dangjian.coverage.services import path_prefixes, street_of
+from dangjian.organizations.metrics import COMMUNITY_PATH_LENGTH
 from dangjian.organizations.models import Area, AreaLevel, OrganizationKind, PartyOrganization, Unit
 
 
@@ -199,3 +200,44 @@ def service_records_for(actor) -> QuerySet:
 
 def service_record_get_for(actor, pk) -> ServiceRecord:
     return _get(service_records_for(actor), pk, "服务记录不存在。")
+
+
+# ---------------------------------------------------------------- the member's own (portal)
+
+
+def member_home_community_path(member) -> str | None:
+    """The path of the community the member lives in (a grid's community), or None."""
+    residence = member.residence_area
+    if residence is None or residence.level not in (AreaLevel.COMMUNITY, AreaLevel.GRID):
+        return None
+    return residence.path[:COMMUNITY_PATH_LENGTH]
+
+
+def posts_for_member(member) -> QuerySet:
+    """The open posts of the community where the member lives, with the places taken; nothing
+    for a member without a residence community on file."""
+    home = member_home_community_path(member)
+    if home is None:
+        return ServicePost.objects.none()
+    return ServicePost.objects.filter(is_open=True, community__path=home).select_related("community").annotate(
+        taken=Count("registrations", filter=Q(registrations__ended_on=None))).order_by("name", "pk")
+
+
+def post_for_member(member, pk) -> ServicePost:
+    """One post the member may pick (their community's, open); any other id: 404."""
+    return _get(posts_for_member(member), pk, "服务岗位不存在。")
+
+
+def registration_of_member(member) -> CommunityService | None:
+    """The member's open registration with its confirmed hours (this year and in all)."""
+    year = timezone.localdate().year
+    confirmed = Q(records__confirmed_on__isnull=False)
+    return (CommunityService.objects.filter(member=member, ended_on=None).select_related("community", "post")
+            .annotate(confirmed_hours=Sum("records__hours", filter=confirmed),
+                      confirmed_hours_year=Sum("records__hours", filter=confirmed & Q(records__served_on__year=year)))
+            .first())
+
+
+def records_of_member(member, limit: int = 50) -> list[ServiceRecord]:
+    """The member's own service records, newest first (confirmed or waiting for the community)."""
+    return list(ServiceRecord.objects.filter(registration__member=member).order_by("-served_on", "-pk")[:limit])

@@ -182,6 +182,28 @@ def service_register(*, actor, member: Member, post: ServicePost, registered_on:
     return registration
 
 
+@transaction.atomic
+def service_end(*, actor, registration: CommunityService, ended_on: datetime.date | None = None,
+                request=None) -> CommunityService:
+    """The registration ends (the member moved, changed posts, left work): by the residence
+    community or the member's own organization. Its records stay; the place on the post frees up."""
+    registration = CommunityService.objects.select_for_update().select_related("community", "member").get(
+        pk=registration.pk)
+    if not (scoping.can_write(actor, registration.community) or scoping.can_write(actor, registration.member)):
+        raise PermissionDenied(CANNOT_WRITE)
+    ended_on = _not_future(ended_on or timezone.localdate(), "ended_on", "结束日期")
+    if registration.ended_on is not None:
+        raise ValidationError("该报到已结束。")
+    if ended_on < registration.registered_on:
+        raise ValidationError({"ended_on": "结束日期不能早于报到日期。"})
+    if registration.records.filter(served_on__gt=ended_on).exists():
+        raise ValidationError({"ended_on": "结束日期之后还有服务记录，请核对结束日期。"})
+    registration.ended_on = ended_on
+    registration.save(update_fields=["ended_on"])
+    audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=registration, request=request, event="ended")
+    return registration
+
+
 def _hours(value) -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))
@@ -222,4 +244,65 @@ def service_confirm(*, actor, record: ServiceRecord, request=None) -> ServiceRec
     record.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
     record.save(update_fields=["confirmed_on", "confirmed_by"])
     audit.record_change(actor=actor, action=AuditAction.UPDATE, obj=record, request=request, event="confirmed")
+    return record
+
+
+# ---------------------------------------------------------------- the member's own (portal)
+
+
+def _own_member(actor, member: Member) -> None:
+    """The member acts for themself only: the signed-in account must be this member's."""
+    from dangjian.portal.access import member_account_of
+
+    account = member_account_of(actor)
+    if account is None or account.member_id != member.pk:
+        raise PermissionDenied("只能办理本人的报到和服务记录。")
+
+
+@transaction.atomic
+def service_self_register(*, actor, member: Member, post: ServicePost, request=None) -> CommunityService:
+    """在职党员本人在门户报到: the member picks a post of the community where they live. The
+    same refusals as a registration by staff, phrased to the member; today's date."""
+    _own_member(actor, member)
+    post = ServicePost.objects.select_for_update().select_related("community").get(pk=post.pk)
+    if member.standing != Standing.ACTIVE or member.employment != Employment.EMPLOYED:
+        raise ValidationError({"member": "到居住社区报到面向在职党员；您的就业状况不是“在职”，如有变化请先申请更正个人信息。"})
+    residence = member.residence_area
+    if residence is None or not residence.path.startswith(post.community.path):
+        raise ValidationError({"post": "只能到您居住的社区报到：该岗位不属于您的居住社区。"})
+    current = CommunityService.objects.filter(member=member, ended_on=None).select_related("community", "post").first()
+    if current is not None:
+        raise ValidationError({"member": f"您已在{current.community.name}报到（{current.post.name}），"
+                                         "如需更换岗位请联系社区。"})
+    if not post.is_open:
+        raise ValidationError({"post": "该服务岗位已停止报名，请选择其他岗位。"})
+    if post.registrations.filter(ended_on=None).count() >= post.capacity:
+        raise ValidationError({"post": f"该服务岗位已满（上限{post.capacity}人），请选择其他岗位。"})
+    registration = CommunityService(member=member, community=post.community, post=post,
+                                    registered_on=timezone.localdate())
+    registration.full_clean(exclude=["member", "community", "post"], validate_unique=False)
+    registration.save()
+    audit.record_change(actor=actor, action=AuditAction.CREATE, obj=registration, request=request, post=post.name,
+                        actor_label=f"党员{member.name}", event="self_registered")
+    return registration
+
+
+@transaction.atomic
+def service_self_record(*, actor, member: Member, served_on: datetime.date, hours, content: str,
+                        request=None) -> ServiceRecord:
+    """The member records service they did under their open registration; it counts once the
+    community confirms it (``service_confirm``)."""
+    _own_member(actor, member)
+    registration = CommunityService.objects.select_for_update().filter(member=member, ended_on=None).first()
+    if registration is None:
+        raise ValidationError("您尚未到居住社区报到，请先选择服务岗位报到。")
+    _not_future(served_on, "served_on", "服务日期")
+    if served_on < registration.registered_on:
+        raise ValidationError({"served_on": f"服务日期不能早于报到日期（{registration.registered_on:%Y-%m-%d}）。"})
+    record = ServiceRecord(registration=registration, served_on=served_on, hours=_hours(hours),
+                           content=_text(content, "content", "请填写服务内容。", 200))
+    record.full_clean(exclude=["registration"])
+    record.save()
+    audit.record_change(actor=actor, action=AuditAction.CREATE, obj=record, request=request, hours=str(record.hours),
+                        actor_label=f"党员{member.name}", event="self_recorded")
     return record

@@ -47,6 +47,14 @@ def instructor_required(view):
     return wrapped
 
 
+def errors_text(form) -> str:
+    """A refused form's messages in one line (an end form whose object is already ended is no
+    longer on the page, so its refusal is shown above the list)."""
+    if form is None or not form.errors:
+        return ""
+    return "；".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 def _run(form, call) -> bool:
     if not form.is_valid():
         return False
@@ -81,13 +89,19 @@ def board(request, area_id=None):
 # ---------------------------------------------------------------- a unit
 
 
-def _unit_page(request, unit, *, assign_form=None, joint_form=None, profile_form=None, status=200):
+def unit_page(request, unit, *, assign_form=None, joint_form=None, profile_form=None, end_form=None, status=200):
     user = request.user
     may_write = scoping.can_write(user, unit)
+    assignments = list(selectors.assignments_for(user).filter(unit=unit).order_by("-started_on"))
+    if may_write:  # each open assignment carries its own end form (the refused one keeps its errors)
+        for assignment in assignments:
+            if assignment.ended_on is None:
+                assignment.end_form = (end_form if end_form is not None and end_form.prefix == f"end{assignment.pk}"
+                                       else forms.assignment_end_form(assignment=assignment))
     context = {
-        "title": unit.name, "unit": unit, "may_write": may_write,
+        "title": unit.name, "unit": unit, "may_write": may_write, "end_error": errors_text(end_form),
         "organizations": list(selectors.covering_organizations(unit)),
-        "assignments": list(selectors.assignments_for(user).filter(unit=unit).order_by("-started_on")),
+        "assignments": assignments,
         "visits": list(selectors.visits_for(user).filter(unit=unit)[:20]),
         "spots": list(selectors.blank_spot_records_for(user).filter(unit=unit)),
         "counted": unit.sector in NEW_ORGANIZATION_SECTORS and unit.is_operating,
@@ -108,7 +122,7 @@ def _unit_page(request, unit, *, assign_form=None, joint_form=None, profile_form
 
 @role_required
 def unit_detail(request, unit_id):
-    return _unit_page(request, selectors.unit_get_for(request.user, unit_id))
+    return unit_page(request, selectors.unit_get_for(request.user, unit_id))
 
 
 def _writable_unit(request, unit_id):
@@ -126,7 +140,7 @@ def _unit_step(request, unit_id, *, form_name: str, make_form, call, done: str):
     if _run(form, lambda data: call(unit, data)):
         messages.success(request, done)
         return redirect("coverage:unit", unit.pk)
-    return _unit_page(request, selectors.unit_get_for(request.user, unit.pk), status=400, **{form_name: form})
+    return unit_page(request, selectors.unit_get_for(request.user, unit.pk), status=400, **{form_name: form})
 
 
 @role_required
@@ -216,14 +230,20 @@ def instructor_list(request):
                    400 if form is not None and form.errors else 200)
 
 
-@role_required
-def instructor_detail(request, instructor_id):
-    instructor = selectors.instructor_get_for(request.user, instructor_id)
+def instructor_page(request, instructor, *, end_form=None, status=200):
+    may_end = instructor.ended_on is None and scoping.can_write(request.user, instructor)
     return _render(request, "coverage/instructor.html", {
         "title": f"指导员 {instructor.name}", "instructor": instructor,
         "assignments": list(selectors.assignments_for(request.user).filter(instructor=instructor)
                             .order_by("ended_on", "unit__name_pinyin")),
-        "visits": list(selectors.visits_for(request.user).filter(instructor=instructor)[:50])})
+        "visits": list(selectors.visits_for(request.user).filter(instructor=instructor)[:50]),
+        "end_form": (end_form or forms.instructor_end_form()) if may_end else None,
+        "end_error": errors_text(end_form)}, status)
+
+
+@role_required
+def instructor_detail(request, instructor_id):
+    return instructor_page(request, selectors.instructor_get_for(request.user, instructor_id))
 
 
 @instructor_required

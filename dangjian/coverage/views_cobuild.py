@@ -11,7 +11,7 @@ from django.utils import timezone
 from dangjian.accounts import scoping
 from dangjian.coverage import forms, selectors, services, services_cobuild
 from dangjian.coverage.models import ServicePost
-from dangjian.coverage.views import PAGE_SIZE, _render, _run
+from dangjian.coverage.views import PAGE_SIZE, _render, _run, errors_text
 from dangjian.members.models import Employment, Member, Standing
 from dangjian.members.views import role_required
 from dangjian.organizations.metrics import COMMUNITY_PATH_LENGTH
@@ -51,18 +51,21 @@ def pairing_list(request):
         400 if form is not None and form.errors else 200)
 
 
-def _pairing_page(request, pairing, *, activity_form=None, review_form=None, status=200):
+def pairing_page(request, pairing, *, activity_form=None, review_form=None, end_form=None, status=200):
     may_write = scoping.can_write(request.user, pairing)
+    still_open = may_write and pairing.ended_on is None
     return _render(request, "coverage/pairing.html", {
         "title": str(pairing), "pairing": pairing, "may_write": may_write, "today": timezone.localdate(),
         "activities": list(pairing.activities.all()), "reviews": list(pairing.reviews.order_by("-year", "side")),
-        "activity_form": (activity_form or forms.ActivityForm()) if may_write and pairing.ended_on is None else None,
-        "review_form": (review_form or forms.ReviewForm()) if may_write else None}, status)
+        "activity_form": (activity_form or forms.ActivityForm()) if still_open else None,
+        "review_form": (review_form or forms.ReviewForm()) if may_write else None,
+        "end_form": (end_form or forms.pairing_end_form()) if still_open else None,
+        "end_error": errors_text(end_form)}, status)
 
 
 @role_required
 def pairing_detail(request, pairing_id):
-    return _pairing_page(request, selectors.pairing_get_for(request.user, pairing_id))
+    return pairing_page(request, selectors.pairing_get_for(request.user, pairing_id))
 
 
 def _pairing_step(request, pairing_id, form_class, form_name, call, done):
@@ -75,7 +78,7 @@ def _pairing_step(request, pairing_id, form_class, form_name, call, done):
     if _run(form, lambda data: call(pairing, data)):
         messages.success(request, done)
         return redirect("coverage:pairing", pairing.pk)
-    return _pairing_page(request, pairing, status=400, **{form_name: form})
+    return pairing_page(request, pairing, status=400, **{form_name: form})
 
 
 @role_required

@@ -33,7 +33,13 @@ from dangjian.conference.models import (
     Seat,
     TaskProgress,
 )
-from dangjian.coverage.models import CommunityService, Instructor, Pairing, ServiceRecord
+from dangjian.coverage.models import (
+    CommunityService,
+    Instructor,
+    InstructorAssignment,
+    Pairing,
+    ServiceRecord,
+)
 from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, ManualScore, Score, ScoringRun
 from dangjian.members.models import FloatingRecord, ImportBatch, Member, Transfer
 from dangjian.notices.models import Notice
@@ -86,6 +92,10 @@ PORTAL_ROUTES = {
                      "api/v1/portal/floating/report", "api/v1/portal/password", "api/v1/portal/logout")),
     # The member's own-data download (datasafety): their own record only, nothing to fill in.
     **dict.fromkeys(("m/my-data/", "api/v1/portal/my-data", "api/v1/portal/my-data/xlsx")),
+    # In-service members registering with their residence community (coverage): their own
+    # registration and records; the post picked is in the body, checked against their community.
+    **dict.fromkeys(("m/service/", "m/service/register/", "m/service/record/", "api/v1/portal/community-service",
+                     "api/v1/portal/community-service/register", "api/v1/portal/community-service/records")),
     "m/notices/<int:notice_id>/": Notice,
     "api/v1/portal/notices/<int:notice_id>": Notice,
 }
@@ -191,8 +201,14 @@ COVERAGE_ROUTES = {
     **dict.fromkeys(("coverage/", "coverage/blank-spots/", "coverage/instructors/", "coverage/mine/",
                      "coverage/pairings/", "coverage/services/", "api/v1/coverage/board", "api/v1/coverage/units",
                      "api/v1/coverage/blank-spots", "api/v1/coverage/instructors", "api/v1/coverage/mine",
-                     "api/v1/coverage/visits", "api/v1/coverage/pairings", "api/v1/coverage/registrations")),
+                     "api/v1/coverage/visits", "api/v1/coverage/pairings", "api/v1/coverage/registrations",
+                     "coverage/export/units.xlsx", "coverage/export/uncovered.xlsx")),
     "coverage/areas/<int:area_id>/": Area,
+    **dict.fromkeys(("coverage/instructors/<int:instructor_id>/end/", "api/v1/coverage/instructors/<int:instructor_id>/end"),
+                    Instructor),
+    **dict.fromkeys(("coverage/assignments/<int:assignment_id>/end/",
+                     "api/v1/coverage/assignments/<int:assignment_id>/end"), InstructorAssignment),
+    "coverage/pairings/<int:pairing_id>/end/": Pairing, "api/v1/coverage/pairings/<int:pairing_id>/end": Pairing,
     **{f"coverage/units/<int:unit_id>/{step}": Unit for step in ("", "assign/", "joint/", "profile/")},
     **{f"api/v1/coverage/units/<int:unit_id>{step}": Unit for step in ("", "/instructor", "/joint-branch")},
     "coverage/instructors/<int:instructor_id>/": Instructor,
@@ -201,6 +217,8 @@ COVERAGE_ROUTES = {
     **{f"api/v1/coverage/pairings/<int:pairing_id>{step}": Pairing
        for step in ("", "/activities", "/reviews")},
     "coverage/services/<int:registration_id>/record/": CommunityService,
+    "coverage/services/<int:registration_id>/end/": CommunityService,
+    "api/v1/coverage/registrations/<int:registration_id>/end": CommunityService,
     "api/v1/coverage/registrations/<int:registration_id>/records": CommunityService,
     "coverage/services/records/<int:record_id>/confirm/": ServiceRecord,
     "api/v1/coverage/records/<int:record_id>/confirm": ServiceRecord,

@@ -198,7 +198,8 @@ def test_portal_card_shows_the_members_own_report(city, street_admin):
     from dangjian.portal.cards import cards_for
 
     post, worker = _post_and_worker(city, lives_in=city.changjianglu)
-    assert not [c for c in cards_for(worker, today=timezone.localdate()) if c.key == "coverage.service"]
+    invitation = next(c for c in cards_for(worker, today=timezone.localdate()) if c.key == "coverage.service")
+    assert "可以到居住的社区报到" in invitation.lines[0]
     registration = services_cobuild.service_register(actor=street_admin, member=worker, post=post)
     record = services_cobuild.service_record(actor=street_admin, registration=registration,
                                              served_on=timezone.localdate(), hours=3, content="助老")
