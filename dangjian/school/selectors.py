@@ -67,8 +67,16 @@ def venue_list_for(actor, school: PartySchool) -> QuerySet:
     return scoping.narrow(actor, Venue.objects.filter(school=school))
 
 
+def venue_get_for(actor, pk) -> Venue:
+    return _get(scoping.narrow(actor, Venue.objects.select_related("school__area")), pk, "教学场所不存在。")
+
+
 def officer_list_for(actor, school: PartySchool) -> QuerySet:
     return scoping.narrow(actor, SchoolOfficer.objects.filter(school=school))
+
+
+def officer_get_for(actor, pk) -> SchoolOfficer:
+    return _get(scoping.narrow(actor, SchoolOfficer.objects.select_related("school__area")), pk, "校务领导不存在。")
 
 
 def teacher_list_for(actor, school: PartySchool | None = None) -> QuerySet:
@@ -83,6 +91,15 @@ def teacher_get_for(actor, pk) -> Teacher:
 def course_list_for(actor, school: PartySchool | None = None) -> QuerySet:
     courses = scoping.narrow(actor, Course.objects.all()).select_related("teacher", "school")
     return courses.filter(school=school) if school is not None else courses
+
+
+def course_get_for(actor, pk) -> Course:
+    return _get(course_list_for(actor).select_related("school__area"), pk, "课程不存在。")
+
+
+def planned_get_for(actor, pk) -> PlannedClass:
+    return _get(scoping.narrow(actor, PlannedClass.objects.select_related("plan__school__area", "course")), pk,
+                "计划课程不存在。")
 
 
 def plan_list_for(actor, school: PartySchool | None = None) -> QuerySet:

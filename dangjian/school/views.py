@@ -151,7 +151,7 @@ def teacher_detail(request, teacher_id):
     teacher = selectors.teacher_get_for(request.user, teacher_id)
     return render_page(request, "school/teacher.html", {
         "title": f"兼职教员：{teacher.name}", "teacher": teacher, "history": selectors.teaching_history(teacher),
-        "courses": list(teacher.courses.all())})
+        "courses": list(teacher.courses.all()), "may_write": scoping.can_write(request.user, teacher.school)})
 
 
 @school_role_required
