@@ -97,6 +97,10 @@ def course_get_for(actor, pk) -> Course:
     return _get(course_list_for(actor).select_related("school__area"), pk, "课程不存在。")
 
 
+def planned_list_for(actor, school: PartySchool) -> QuerySet:
+    return scoping.narrow(actor, PlannedClass.objects.filter(plan__school=school)).select_related("plan", "course")
+
+
 def planned_get_for(actor, pk) -> PlannedClass:
     return _get(scoping.narrow(actor, PlannedClass.objects.select_related("plan__school__area", "course")), pk,
                 "计划课程不存在。")
@@ -141,8 +145,13 @@ def teaching_history(teacher: Teacher) -> dict:
 def audience_members(school: PartySchool, audience: str = Audience.ALL) -> QuerySet:
     """On-roll members under the school's area, narrowed to one care group (the members app's
     definitions). Unscoped: call it only with a school the actor was given by school_get_for."""
-    members = Member.objects.filter(standing=Standing.ACTIVE,
-                                    organization__area__path__startswith=school.area.path)
+    return audience_under(Q(organization__area__path__startswith=school.area.path), audience)
+
+
+def audience_under(where: Q, audience: str = Audience.ALL) -> QuerySet:
+    """On-roll members matching ``where`` (a place), narrowed to one care group: the one definition
+    of a school's audience, also used for many schools at once (tallies.py). Unscoped."""
+    members = Member.objects.filter(where, standing=Standing.ACTIVE)
     if audience == Audience.PROBATIONARY:
         return member_filter(members, status=MemberStatus.PROBATIONARY)
     if audience in (Audience.OFF_POST, Audience.FLOATING, Audience.DIFFICULTY):
