@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from ninja.responses import Status
 
 from dangjian.accounts import scoping
+from dangjian.organizations.selectors import area_get_for
 from dangjian.school import selectors, services, services_updates
 from dangjian.school.api import (
     CourseIn,
@@ -37,6 +38,10 @@ class SchoolIn(Schema):
     name: str = Field(max_length=120)
     founded_on: datetime.date | None = None
     notes: str = ""
+
+
+class SchoolCreateIn(SchoolIn):
+    area: int = Field(description="举办党校的街道或社区")
 
 
 class VenueEditIn(VenueIn):
@@ -102,6 +107,13 @@ def _writable(actor, record, school):
 
 
 # ---------------------------------------------------------------- the school and its resources
+
+
+@router.post("", response={201: SchoolOut}, summary="设立党校（街道或社区）")
+def school_add(request: HttpRequest, data: SchoolCreateIn):
+    fields = data.dict()
+    area = area_get_for(request.auth, fields.pop("area"))
+    return Status(201, services_updates.school_create(actor=request.auth, area=area, request=request, **fields))
 
 
 @router.put("/{int:school_id}", response=SchoolOut, summary="修改党校信息")

@@ -144,6 +144,16 @@ class SchoolForm(StyledForm):
     notes = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class SchoolCreateForm(SchoolForm):
+    area = forms.TypedChoiceField(label="举办的街道或社区", coerce=int)
+
+    field_order = ["area", "name", "founded_on", "notes"]
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(area.pk, area.name) for area in areas]
+
+
 class VenueEditForm(VenueForm):
     is_active = forms.BooleanField(label="在用（取消勾选即停用）", required=False)
 

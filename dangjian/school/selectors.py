@@ -21,7 +21,7 @@ from django.http import Http404
 from dangjian.accounts import scoping
 from dangjian.members.models import FloatingDirection, FloatingRecord, Member, MemberStatus, Standing
 from dangjian.members.selectors import member_filter
-from dangjian.organizations.models import Area
+from dangjian.organizations.models import Area, AreaLevel
 from dangjian.school.models import (
     Attendance,
     Audience,
@@ -61,6 +61,12 @@ def school_list_for(actor) -> QuerySet:
 
 def school_get_for(actor, pk) -> PartySchool:
     return _get(school_list_for(actor), pk, "党校不存在。")
+
+
+def school_areas_for(actor) -> list[Area]:
+    """The streets and communities the actor writes to: where they may found a school."""
+    areas = Area.objects.filter(level__in=(AreaLevel.STREET, AreaLevel.COMMUNITY)).order_by("path")
+    return list(scoping.narrow(actor, areas, write=True))
 
 
 def venue_list_for(actor, school: PartySchool) -> QuerySet:

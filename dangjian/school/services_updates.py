@@ -1,4 +1,4 @@
-"""Changing what a school already has: the school itself, a plan, a planned class, and moving a
+"""Founding a school, and changing what a school already has: the school itself, a plan, a planned class, and moving a
 class (改期) with the same checks as scheduling it. The venue, officer, teacher and course edits
 are the ``*_save`` services in services.py called with the record to change.
 
@@ -8,11 +8,12 @@ school, a Chinese ValidationError before anything is written, one audit entry pe
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from dangjian.accounts import audit
+from dangjian.accounts import audit, scoping
 from dangjian.accounts.models import AuditAction
+from dangjian.organizations.models import AreaLevel
 from dangjian.school import notifications
 from dangjian.school.models import (
     ClassSession,
@@ -32,6 +33,23 @@ from dangjian.school.services import (
     check_booking,
     check_length,
 )
+
+
+@transaction.atomic
+def school_create(*, actor, area, name: str, founded_on: datetime.date | None = None, notes: str = "",
+                  request=None) -> PartySchool:
+    """A street or community founds its party school: whoever writes to that area (a school's own
+    administrator holds no area and founds none)."""
+    if not scoping.can_write(actor, area):
+        raise PermissionDenied("您不能在该区域设立党校：只能在您管辖的街道或社区设立。")
+    if area.level not in (AreaLevel.STREET, AreaLevel.COMMUNITY):
+        raise ValidationError({"area": "党校须由街道或社区举办。"})
+    school = PartySchool(area=area, name=(name or "").strip(), founded_on=founded_on, notes=(notes or "").strip())
+    if not school.name:
+        raise ValidationError({"name": "请填写党校名称。"})
+    if PartySchool.objects.filter(area=area, name=school.name).exists():
+        raise ValidationError({"name": "本区域已有同名党校。"})
+    return _save(actor, school, created=True, request=request)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from dangjian.school import views, views_classes, views_edit
 app_name = "school"
 urlpatterns = [
     path("", views.school_list, name="list"),
+    path("new/", views_edit.school_add, name="add"),
     path("<int:school_id>/", views.school_detail, name="detail"),
     path("<int:school_id>/venues/new/", views.venue_add, name="venue_add"),
     path("<int:school_id>/officers/new/", views.officer_add, name="officer_add"),

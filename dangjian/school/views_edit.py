@@ -5,7 +5,7 @@ scope: 404), write access (403; leaders read only), one service, its refusal on 
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,28 @@ def _edit(request, *, school, form_class, initial: dict, call, done: str, title:
 
 def _detail(school) -> str:
     return reverse("school:detail", args=[school.pk])
+
+
+@school_role_required
+def school_add(request):
+    """设立党校: a street or community the actor writes to founds its school (403 to anyone who
+    writes to none: read-only roles and schools' own administrators)."""
+    areas = selectors.school_areas_for(request.user)
+    if not areas:
+        raise PermissionDenied("您不能设立党校：只能在您管辖的街道或社区设立。")
+    form = forms.SchoolCreateForm(request.POST or None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            area = {area.pk: area for area in areas}[data.pop("area")]  # one of the choices (the form checked)
+            school = services_updates.school_create(actor=request.user, area=area, request=request, **data)
+        except ValidationError as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, "已设立党校。")
+            return redirect("school:detail", school.pk)
+    return render_page(request, "school/form.html", {"title": "设立社区党校", "form": form, "button": "设立"},
+                       status=400 if request.method == "POST" else 200)
 
 
 @school_role_required

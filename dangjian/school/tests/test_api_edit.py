@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from dangjian.notices.models import Notice
-from dangjian.school.models import ClassSession, PlannedClass, SchoolOfficer, Venue
+from dangjian.school.models import ClassSession, PartySchool, PlannedClass, SchoolOfficer, Venue
 from dangjian.school.tests.factories import at, school_of
 from dangjian.school.tests.test_edit_pages import _mine, _records
 
@@ -104,3 +104,15 @@ def test_refusals_are_422_in_chinese_and_write_nothing(setup, superuser, school_
     assert timezone.localtime(ClassSession.objects.get(pk=mine["classes"].pk).starts_at).hour == 9
     assert Venue.objects.get(pk=setup.venue.pk).is_active and PlannedClass.objects.exists()
     assert ClassSession.objects.get(pk=blocker.pk).status == "scheduled"
+
+
+def test_founding_a_school_through_the_api(city, street_admin, leader, school_admin):
+    admin = _client(street_admin)
+    made = _send(admin, "post", "/api/v1/schools", {"area": city.meiyuan.pk, "name": "街道党校"})
+    assert made.status_code == 201 and made.json()["area"] == city.meiyuan.name
+    district = _send(_client(street_admin), "post", "/api/v1/schools", {"area": city.xuanwu.pk, "name": "区党校"})
+    assert district.status_code == 404  # the district is above the street administrator's scope
+    assert _send(_client(leader), "post", "/api/v1/schools", {"area": city.meiyuan.pk, "name": "x"}).status_code == 403
+    assert _send(_client(school_admin), "post", "/api/v1/schools",
+                 {"area": city.meiyuan.pk, "name": "x"}).status_code == 404
+    assert not PartySchool.objects.filter(name__in=["区党校", "x"]).exists()

@@ -180,3 +180,20 @@ def test_reschedule_checks_like_scheduling_and_notifies(setup, school_admin, sup
     held = client.post(_url("classes", blocker), {**body, "starts_at": at(TOMORROW, 7).strftime(LOCAL),
                                                   "ends_at": at(TOMORROW, 8).strftime(LOCAL)})
     assert held.status_code == 400 and "已举办，不能改期" in held.content.decode()
+
+
+def test_founding_a_school_where_the_actor_writes(city, street_admin, leader, school_admin, superuser):
+    client = _client(street_admin)
+    community = next(area for area in city.communities if area.path.startswith(city.meiyuan.path))
+    page = client.get("/school/new/").content.decode()
+    assert community.name in page and city.fuzimiao.name not in page
+    created = client.post("/school/new/", {"area": community.pk, "name": "社区党校", "founded_on": "2020-07-01"})
+    assert created.status_code == 302
+    assert PartySchool.objects.get(name="社区党校").area == community
+    again = client.post("/school/new/", {"area": community.pk, "name": "社区党校"})
+    assert again.status_code == 400 and "本区域已有同名党校" in again.content.decode()
+    elsewhere = client.post("/school/new/", {"area": city.fuzimiao.pk, "name": "越界党校"})
+    assert elsewhere.status_code == 400 and not PartySchool.objects.filter(name="越界党校").exists()
+    assert _client(leader).get("/school/new/").status_code == 403
+    assert _client(school_admin).post("/school/new/", {"area": community.pk, "name": "x"}).status_code == 403
+    assert not PartySchool.objects.filter(name="x").exists()
