@@ -88,7 +88,7 @@ class PlannedOut(Schema):
 
 class RescheduleIn(Schema):
     venue: int
-    teacher: int | None = None
+    teacher: int | None = Field(None, description="整体替换：不填即不安排授课教员")
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     hours: Decimal | None = Field(None, description="不填按课程学时；不超过课程时长")
