@@ -287,6 +287,19 @@ DANGJIAN_RULES = {
     # EDU-01: members study at least 32 hours a year (全国党员教育培训工作规划): the default
     # target of a party school's education plan; a plan may set more.
     "SCHOOL_MEMBER_TARGET_HOURS": 32,
+    # EDU-02: secretaries of basic party organizations study at least 56 hours a year (same plan);
+    # checked pro rata through the year against the school attendance of the recorded secretary.
+    "SECRETARY_TRAINING_HOURS": 56,
+    # EDU-03: new members are trained once during probation and once within a year of becoming
+    # full; warn when a probationary member is this many months in without a class (local practice).
+    "NEW_MEMBER_TRAINING_WARN_MONTHS": 6,
+    "NEW_MEMBER_TRAINING_AFTER_FULL_MONTHS": 12,
+    # SCH-01 (local practice serving EDU-01, not in RULES.md): days after a planned class's month
+    # ends before it is flagged as not held.
+    "SCHOOL_PLANNED_CLASS_GRACE_DAYS": 0,
+    # SCH-02 (local practice serving EDU-01 and the seed's 一个阵地, not in RULES.md): a teacher on
+    # the books this long with no class held in as many days is flagged.
+    "SCHOOL_TEACHER_IDLE_DAYS": 365,
     # COV-01: a non-public enterprise or social organization with this many full members forms its own organization.
     "COVERAGE_OWN_ORGANIZATION_FROM": 3,
     # COV-04 (local practice, set by the street): months between an instructor's visits to a unit.

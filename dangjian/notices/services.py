@@ -11,9 +11,13 @@ from dangjian.notices.models import Audience, Notice, NoticeRead
 
 @transaction.atomic
 def notice_post(*, actor, title: str, body: str, organization=None, area=None, audience: str = "",
-                request=None) -> Notice:
+                authority=None, request=None) -> Notice:
     """Post a notice to an organization subtree or an area subtree the actor writes to,
-    optionally to one care group there."""
+    optionally to one care group there.
+
+    ``authority``: a record the actor writes to that speaks for ``area`` (its ``area`` is that
+    area) — a party school's administrator notifies the members of the school's area of a class
+    without holding the area itself. The caller's record is checked here, not trusted."""
     title, body = (title or "").strip(), (body or "").strip()
     errors = {}
     if not title:
@@ -22,7 +26,10 @@ def notice_post(*, actor, title: str, body: str, organization=None, area=None, a
         errors["body"] = "请填写正文。"
     if (organization is None) == (area is None):
         errors["organization"] = "请选择发送范围：一个党组织或一个区域（二者选一）。"
-    elif not scoping.can_write(actor, organization or area):
+    elif authority is not None and not (area is not None and getattr(authority, "area_id", None) == area.pk
+                                        and scoping.can_write(actor, authority)):
+        errors["area"] = "您不能向该范围发布通知：只能发给您管辖范围内的党组织或区域。"
+    elif authority is None and not scoping.can_write(actor, organization or area):
         field = "organization" if organization is not None else "area"
         errors[field] = "您不能向该范围发布通知：只能发给您管辖范围内的党组织或区域。"
     if (audience or "") not in Audience.values:

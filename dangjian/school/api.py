@@ -68,6 +68,7 @@ class SessionIn(Schema):
     venue: int
     teacher: int | None = None
     plan: int | None = None
+    planned: int | None = Field(None, description="对应的计划课程（须属于所选教育计划）")
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     hours: Decimal | None = Field(None, description="不填按课程学时；不超过课程时长")
@@ -326,7 +327,8 @@ def session_add(request: HttpRequest, school_id: int, data: SessionIn):
         actor=actor, school=school, course=_one(selectors.course_list_for(actor, school), data.course, "course"),
         venue=_one(selectors.venue_list_for(actor, school), data.venue, "venue"),
         teacher=_one(selectors.teacher_list_for(actor, school), data.teacher, "teacher"),
-        plan=_one(selectors.plan_list_for(actor, school), data.plan, "plan"), starts_at=data.starts_at,
+        plan=_one(selectors.plan_list_for(actor, school), data.plan, "plan"),
+        planned=_one(selectors.planned_list_for(actor, school), data.planned, "planned"), starts_at=data.starts_at,
         ends_at=data.ends_at, hours=data.hours, audience=data.audience, expected_attendees=data.expected_attendees,
         notice=data.notice, request=request)
     return Status(201, session)
@@ -366,3 +368,7 @@ def session_makeup(request: HttpRequest, session_id: int, data: MakeupIn):
     member = _audience(session, [data.member_id])[0]
     return Status(201, services.makeup_record(actor=request.auth, session=session, member=member, hours=data.hours,
                                        studied_on=data.studied_on, note=data.note, request=request))
+
+
+# The changes (PUT/DELETE, cancel, held, officers, planned classes) share this router's paths.
+from dangjian.school import api_edit  # noqa: E402,F401

@@ -4,7 +4,8 @@ with attendance and some make-up study, and a class tomorrow to try the QR check
 
 Realistic gaps so the rules fire: one planned month never held (SCH-01), most members short of
 32 hours (EDU-01 — the off-post and floating more so), a teacher who has not taught for a year
-(SCH-02). The demo account ``school`` administers 梅园新村街道党校. Idempotent: a street whose
+(SCH-02), a few organizations whose secretary is one of their members, short of 56 hours
+(EDU-02). The demo account ``school`` administers 梅园新村街道党校. Idempotent: a street whose
 school already has classes is skipped. For the bulk sizes only the first district's streets get
 a school (a full city of schools would add minutes and show nothing new).
 """
@@ -12,13 +13,15 @@ a school (a full city of schools would add minutes and show nothing new).
 import datetime
 import random
 
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from dangjian.accounts import services as account_services
 from dangjian.accounts.models import Role, RoleAssignment, User
 from dangjian.core.demo import DEMO_PASSWORD, DemoContext, demo_builder
-from dangjian.members.models import Employment
-from dangjian.organizations.models import Area, AreaLevel
+from dangjian.members.models import Employment, Member, MemberStatus
+from dangjian.organizations import services as organization_services
+from dangjian.organizations.models import BASIC_ORGANIZATION_KINDS, Area, AreaLevel, PartyOrganization
 from dangjian.school import selectors, services
 from dangjian.school.models import Audience, ClassSession, OfficerPosition, PartySchool, Teacher
 
@@ -51,6 +54,7 @@ def build_schools(ctx: DemoContext) -> None:
         if ClassSession.objects.filter(school=school).exists():
             continue
         _build_school(ctx, school, random.Random(f"school-{street.code}"))  # noqa: S311 — demo data
+        _secretaries_among_members(ctx, street)
         built += 1
     _school_account(ctx)
     ctx.log(f"  新建社区党校 {built} 所（含教员、课程、教育计划和半年的班次、出勤）")
@@ -112,6 +116,21 @@ def _build_school(ctx: DemoContext, school: PartySchool, rng: random.Random) -> 
                               planned=planned[today.month - 1], starts_at=starts,
                               ends_at=starts + datetime.timedelta(hours=3), expected_attendees=60,
                               notice="扫描现场二维码签到，开课前30分钟起可签到。")
+
+
+def _secretaries_among_members(ctx: DemoContext, street: Area, most: int = 5) -> None:
+    """The organizations demo invents secretaries' names; a few organizations of the street get one
+    of their own full members as secretary, so EDU-02 (a secretary's 56 hours) has someone to check."""
+    organizations = (PartyOrganization.objects.filter(area__path__startswith=street.path, is_active=True,
+                                                      kind__in=BASIC_ORGANIZATION_KINDS)
+                     .exclude(secretary_name__in=Member.objects.filter(organization=OuterRef("pk")).values("name"))
+                     .order_by("path")[:most])
+    for organization in organizations:
+        first = (Member.objects.on_roll().filter(organization=organization, status=MemberStatus.FULL)
+                 .order_by("pk").values_list("name", flat=True).first())
+        if first:
+            organization_services.organization_update(actor=ctx.actor, organization=organization,
+                                                      secretary_name=first)
 
 
 def _school_account(ctx: DemoContext) -> None:

@@ -89,7 +89,7 @@ class SessionForm(StyledForm):
     hours = forms.DecimalField(label="计入学时（不填按课程）", max_digits=4, decimal_places=1, required=False)
     audience = forms.ChoiceField(label="教育对象（不选则按计划）", choices=[("", "—"), *Audience.choices], required=False)
     expected_attendees = forms.IntegerField(label="预计人数", min_value=0, required=False)
-    notice = forms.CharField(label="开课通知", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notice = forms.CharField(label="通知补充说明（随开课通知发给教育对象）", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, courses=(), venues=(), teachers=(), plans=(), planned=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,3 +133,51 @@ def year_from(value, default: int | None = None) -> int:
         return default or timezone.localdate().year
     return year if 2000 <= year <= 2100 else (default or timezone.localdate().year)
 
+
+
+# ---------------------------------------------------------------- changing what exists
+
+
+class SchoolForm(StyledForm):
+    name = forms.CharField(label="党校名称", max_length=120)
+    founded_on = forms.DateField(label="成立日期", widget=_DATE, required=False)
+    notes = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SchoolCreateForm(SchoolForm):
+    area = forms.TypedChoiceField(label="举办的街道或社区", coerce=int)
+
+    field_order = ["area", "name", "founded_on", "notes"]
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(area.pk, area.name) for area in areas]
+
+
+class VenueEditForm(VenueForm):
+    is_active = forms.BooleanField(label="在用（取消勾选即停用）", required=False)
+
+
+class TeacherEditForm(TeacherForm):
+    is_active = forms.BooleanField(label="在聘（取消勾选即解聘）", required=False)
+
+
+class PlanEditForm(StyledForm):
+    title = forms.CharField(label="计划名称", max_length=120, required=False)
+    target_hours = forms.DecimalField(label="每名党员目标学时", max_digits=5, decimal_places=1)
+    notes = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RescheduleForm(StyledForm):
+    venue = forms.TypedChoiceField(label="教学场所", coerce=int)
+    teacher = forms.TypedChoiceField(label="授课教员", coerce=int, required=False, empty_value=None)
+    starts_at = forms.DateTimeField(label="开始时间", widget=_DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    ends_at = forms.DateTimeField(label="结束时间", widget=_DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    hours = forms.DecimalField(label="计入学时（不填按课程）", max_digits=4, decimal_places=1, required=False)
+    expected_attendees = forms.IntegerField(label="预计人数", min_value=0, required=False)
+    notice = forms.CharField(label="通知补充说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, venues=(), teachers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].choices = [(v.pk, str(v)) for v in venues]
+        self.fields["teacher"].choices = [("", "—")] + [(t.pk, t.name) for t in teachers]

@@ -4,7 +4,7 @@
 Members' hours and targets come from the education plans of the period's (last) year in scope:
 each plan's audience with its hours of that year (RULES.md EDU-01: 32 hours by default). Classes
 count by their start within the period. The figures of one scope and period are computed once
-(three or four queries, plus one per plan) and shared by the metrics, as the dashboard asks them all.
+(a constant number of queries however many plans: tallies.py) and shared by the metrics, as the dashboard asks them all.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, Q, Sum
 from django.urls import reverse
 
 from dangjian.core.registry import metrics
-from dangjian.school import selectors
+from dangjian.school import tallies
 from dangjian.school.models import (
     Attendance,
     AttendanceMethod,
@@ -50,14 +50,14 @@ def _figures(scope, period) -> _Figures:
 
 def _compute(scope, period) -> _Figures:
     figures = _Figures()
-    plans = scope.narrow(EducationPlan.objects.filter(year=period.end.year), "school__area__").select_related(
-        "school__area")
+    plans = list(scope.narrow(EducationPlan.objects.filter(year=period.end.year), "school__area__")
+                 .select_related("school__area"))
+    totals = tallies.plan_totals(plans, lambda plan: plan.target_hours)
     for plan in plans:
-        hours = list(selectors.audience_with_hours(plan.school, plan.audience, plan.year)
-                     .values_list("study_hours", flat=True))
-        meeting, members, total = figures.shares.get(plan.audience, (0, 0, Decimal("0")))
-        figures.shares[plan.audience] = (meeting + sum(1 for h in hours if h >= plan.target_hours),
-                                         members + len(hours), total + sum(hours, Decimal("0")))
+        audience = totals[plan.pk]
+        meeting, members, hours = figures.shares.get(plan.audience, (0, 0, Decimal("0")))
+        figures.shares[plan.audience] = (meeting + audience.reaching[plan.target_hours], members + audience.members,
+                                         hours + audience.hours)
     held = scope.narrow(ClassSession.objects.filter(status=ClassStatus.HELD, starts_at__date__gte=period.start,
                                                     starts_at__date__lte=period.end), "school__area__").order_by()
     summary = held.aggregate(held=Count("pk"), expected=Sum("expected_attendees", filter=Q(expected_attendees__gt=0)),

@@ -21,7 +21,7 @@ from django.http import Http404
 from dangjian.accounts import scoping
 from dangjian.members.models import FloatingDirection, FloatingRecord, Member, MemberStatus, Standing
 from dangjian.members.selectors import member_filter
-from dangjian.organizations.models import Area
+from dangjian.organizations.models import Area, AreaLevel
 from dangjian.school.models import (
     Attendance,
     Audience,
@@ -63,12 +63,26 @@ def school_get_for(actor, pk) -> PartySchool:
     return _get(school_list_for(actor), pk, "党校不存在。")
 
 
+def school_areas_for(actor) -> list[Area]:
+    """The streets and communities the actor writes to: where they may found a school."""
+    areas = Area.objects.filter(level__in=(AreaLevel.STREET, AreaLevel.COMMUNITY)).order_by("path")
+    return list(scoping.narrow(actor, areas, write=True))
+
+
 def venue_list_for(actor, school: PartySchool) -> QuerySet:
     return scoping.narrow(actor, Venue.objects.filter(school=school))
 
 
+def venue_get_for(actor, pk) -> Venue:
+    return _get(scoping.narrow(actor, Venue.objects.select_related("school__area")), pk, "教学场所不存在。")
+
+
 def officer_list_for(actor, school: PartySchool) -> QuerySet:
     return scoping.narrow(actor, SchoolOfficer.objects.filter(school=school))
+
+
+def officer_get_for(actor, pk) -> SchoolOfficer:
+    return _get(scoping.narrow(actor, SchoolOfficer.objects.select_related("school__area")), pk, "校务领导不存在。")
 
 
 def teacher_list_for(actor, school: PartySchool | None = None) -> QuerySet:
@@ -83,6 +97,19 @@ def teacher_get_for(actor, pk) -> Teacher:
 def course_list_for(actor, school: PartySchool | None = None) -> QuerySet:
     courses = scoping.narrow(actor, Course.objects.all()).select_related("teacher", "school")
     return courses.filter(school=school) if school is not None else courses
+
+
+def course_get_for(actor, pk) -> Course:
+    return _get(course_list_for(actor).select_related("school__area"), pk, "课程不存在。")
+
+
+def planned_list_for(actor, school: PartySchool) -> QuerySet:
+    return scoping.narrow(actor, PlannedClass.objects.filter(plan__school=school)).select_related("plan", "course")
+
+
+def planned_get_for(actor, pk) -> PlannedClass:
+    return _get(scoping.narrow(actor, PlannedClass.objects.select_related("plan__school__area", "course")), pk,
+                "计划课程不存在。")
 
 
 def plan_list_for(actor, school: PartySchool | None = None) -> QuerySet:
@@ -124,8 +151,13 @@ def teaching_history(teacher: Teacher) -> dict:
 def audience_members(school: PartySchool, audience: str = Audience.ALL) -> QuerySet:
     """On-roll members under the school's area, narrowed to one care group (the members app's
     definitions). Unscoped: call it only with a school the actor was given by school_get_for."""
-    members = Member.objects.filter(standing=Standing.ACTIVE,
-                                    organization__area__path__startswith=school.area.path)
+    return audience_under(Q(organization__area__path__startswith=school.area.path), audience)
+
+
+def audience_under(where: Q, audience: str = Audience.ALL) -> QuerySet:
+    """On-roll members matching ``where`` (a place), narrowed to one care group: the one definition
+    of a school's audience, also used for many schools at once (tallies.py). Unscoped."""
+    members = Member.objects.filter(where, standing=Standing.ACTIVE)
     if audience == Audience.PROBATIONARY:
         return member_filter(members, status=MemberStatus.PROBATIONARY)
     if audience in (Audience.OFF_POST, Audience.FLOATING, Audience.DIFFICULTY):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from dangjian.accounts import audit, scoping
 from dangjian.accounts.models import AuditAction
 from dangjian.core import checkin
-from dangjian.school import selectors
+from dangjian.school import notifications, selectors
 from dangjian.school.models import (
     Attendance,
     AttendanceMethod,
@@ -84,9 +84,27 @@ def venue_save(*, actor, school: PartySchool, name: str, capacity: int, address:
         raise ValidationError({"capacity": "容纳人数须至少为1人。"})
     target = venue or Venue(school=school)
     _same_school(school, venue=venue)
+    if venue is not None:
+        _venue_keeps_its_classes(venue, capacity=int(capacity), is_active=is_active)
     target.name, target.capacity, target.address, target.is_active = (name or "").strip(), int(capacity), \
         (address or "").strip(), is_active
     return _save(actor, target, created=venue is None, request=request)
+
+
+def _ahead(sessions):
+    """Classes still to be held (scheduled, not yet over)."""
+    return sessions.filter(status=ClassStatus.SCHEDULED, ends_at__gt=timezone.now())
+
+
+def _venue_keeps_its_classes(venue: Venue, *, capacity: int, is_active: bool) -> None:
+    """A venue with classes ahead is not closed, nor shrunk below the attendance they expect."""
+    ahead = _ahead(venue.sessions)
+    if not is_active and ahead.exists():
+        raise ValidationError({"is_active": "该场所还有未举办的排课，请先改期或取消后再停用。"})
+    crowded = ahead.filter(expected_attendees__gt=capacity).order_by("starts_at").first()
+    if crowded is not None:
+        raise ValidationError({"capacity": f"{_span(crowded)}的“{crowded.course}”预计{crowded.expected_attendees}人，"
+                                           f"容纳人数不能少于此数。"})
 
 
 @transaction.atomic
@@ -109,6 +127,8 @@ def teacher_save(*, actor, school: PartySchool, name: str, affiliation: str = ""
                  request=None) -> Teacher:
     _require_write(actor, school)
     _same_school(school, teacher=teacher)
+    if teacher is not None and not is_active and _ahead(teacher.sessions).exists():
+        raise ValidationError({"is_active": f"{teacher.name}还有未举办的排课，请先改期或取消后再解聘。"})
     target = teacher or Teacher(school=school)
     target.name, target.affiliation, target.title = (name or "").strip(), (affiliation or "").strip(), \
         (title or "").strip()
@@ -159,43 +179,60 @@ def plan_add_class(*, actor, plan: EducationPlan, month: int, course: Course, re
 # ---------------------------------------------------------------- classes
 
 
-@transaction.atomic
-def session_schedule(*, actor, school: PartySchool, course: Course, venue: Venue, starts_at: datetime.datetime,
-                     ends_at: datetime.datetime, teacher: Teacher | None = None, hours=None,
-                     audience: str | None = None, plan: EducationPlan | None = None,
-                     planned: PlannedClass | None = None, expected_attendees: int = 0, notice: str = "",
-                     request=None) -> ClassSession:
-    """Schedule a class, refusing a double-booked venue or teacher and a venue too small."""
-    _require_write(actor, school)
-    teacher = teacher or course.teacher
-    _same_school(school, course=course, venue=venue, teacher=teacher, plan=plan)
-    if planned is not None and (plan is None or planned.plan_id != plan.pk):
-        raise ValidationError({"planned": "所选计划课程不属于该教育计划。"})
+def check_booking(*, venue: Venue, teacher: Teacher | None, starts_at, ends_at, expected_attendees,
+                  exclude: ClassSession | None = None) -> int:
+    """Refuse a double-booked venue or teacher (not counting ``exclude``, the class being moved)
+    and a venue too small; returns the expected attendance."""
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError({"ends_at": "结束时间须晚于开始时间。"})
     if not venue.is_active:
         raise ValidationError({"venue": "该教学场所已停用。"})
     # Lock the venue's row: two administrators booking the same room at once are serialised.
     Venue.objects.select_for_update().filter(pk=venue.pk).first()
-    clash = selectors.venue_bookings(venue, starts_at, ends_at).select_related("course").first()
+    clash = selectors.venue_bookings(venue, starts_at, ends_at, exclude=exclude).select_related("course").first()
     if clash is not None:
         raise ValidationError({"venue": f"该场所在此时段已安排“{clash.course}”（{_span(clash)}），请换时间或场所。"})
     if teacher is not None:
-        busy = selectors.teacher_bookings(teacher, starts_at, ends_at).select_related("course").first()
+        busy = selectors.teacher_bookings(teacher, starts_at, ends_at, exclude=exclude).select_related(
+            "course").first()
         if busy is not None:
             raise ValidationError({"teacher": f"{teacher.name}在此时段已有课程“{busy.course}”（{_span(busy)}）。"})
     expected = int(expected_attendees or 0)
     if expected > venue.capacity:
         raise ValidationError({"expected_attendees": f"预计{expected}人，超过{venue.name}的容纳人数"
                                                      f"（{venue.capacity}人）。"})
+    return expected
+
+
+def check_length(session: ClassSession) -> None:
+    if session.hours > session.length_hours:
+        raise ValidationError({"hours": f"计入学时（{session.hours}）不能超过课程时长（{session.length_hours}小时）。"})
+
+
+@transaction.atomic
+def session_schedule(*, actor, school: PartySchool, course: Course, venue: Venue, starts_at: datetime.datetime,
+                     ends_at: datetime.datetime, teacher: Teacher | None = None, hours=None,
+                     audience: str | None = None, plan: EducationPlan | None = None,
+                     planned: PlannedClass | None = None, expected_attendees: int = 0, notice: str = "",
+                     request=None) -> ClassSession:
+    """Schedule a class, refusing a double-booked venue or teacher and a venue too small; a class
+    still ahead is announced to its audience (notifications.notify_class)."""
+    _require_write(actor, school)
+    teacher = teacher or course.teacher
+    _same_school(school, course=course, venue=venue, teacher=teacher, plan=plan)
+    if planned is not None and (plan is None or planned.plan_id != plan.pk):
+        raise ValidationError({"planned": "所选计划课程不属于该教育计划。"})
+    expected = check_booking(venue=venue, teacher=teacher, starts_at=starts_at, ends_at=ends_at,
+                             expected_attendees=expected_attendees)
     session = ClassSession(school=school, course=course, venue=venue, teacher=teacher, starts_at=starts_at,
                            ends_at=ends_at, plan=plan, planned=planned, expected_attendees=expected,
                            audience=audience or (plan.audience if plan else Audience.ALL),
                            notice=(notice or "").strip(),
                            hours=_hours(course.hours if hours in (None, "") else hours))
-    if session.hours > session.length_hours:
-        raise ValidationError({"hours": f"计入学时（{session.hours}）不能超过课程时长（{session.length_hours}小时）。"})
-    return _save(actor, session, created=True, request=request)
+    check_length(session)
+    _save(actor, session, created=True, request=request)
+    notifications.notify_class(actor=actor, session=session, kind=notifications.SCHEDULED, request=request)
+    return session
 
 
 def _span(session: ClassSession) -> str:
@@ -224,11 +261,16 @@ def session_record_held(*, actor, session: ClassSession, feedback_score=None, re
 
 @transaction.atomic
 def session_cancel(*, actor, session: ClassSession, request=None) -> ClassSession:
+    """Call off a class nobody attended yet; its audience is told (if it was still ahead)."""
     _require_write(actor, session.school)
+    if session.status != ClassStatus.SCHEDULED:
+        raise ValidationError(f"该班次{session.get_status_display()}，不能取消。")
     if session.attendances.exists():
         raise ValidationError("该班次已有出勤记录，不能取消。")
     session.status = ClassStatus.CANCELLED
-    return _save(actor, session, created=False, request=request, status="cancelled")
+    _save(actor, session, created=False, request=request, status="cancelled")
+    notifications.notify_class(actor=actor, session=session, kind=notifications.CANCELLED, request=request)
+    return session
 
 
 # ---------------------------------------------------------------- attendance

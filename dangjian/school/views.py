@@ -66,7 +66,8 @@ def school_list(request):
     """社区党校: the schools in the actor's scope."""
     schools = selectors.school_list_for(request.user)
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page(request, "school/list.html", {"title": "社区党校", "page": page})
+    return render_page(request, "school/list.html", {"title": "社区党校", "page": page,
+                                                      "may_found": bool(selectors.school_areas_for(request.user))})
 
 
 @school_role_required
@@ -151,7 +152,7 @@ def teacher_detail(request, teacher_id):
     teacher = selectors.teacher_get_for(request.user, teacher_id)
     return render_page(request, "school/teacher.html", {
         "title": f"兼职教员：{teacher.name}", "teacher": teacher, "history": selectors.teaching_history(teacher),
-        "courses": list(teacher.courses.all())})
+        "courses": list(teacher.courses.all()), "may_write": scoping.can_write(request.user, teacher.school)})
 
 
 @school_role_required

@@ -15,7 +15,7 @@ from dangjian.accounts import audit, scoping
 from dangjian.core import checkin
 from dangjian.core.form_errors import put_service_errors_on
 from dangjian.school import exports, forms, selectors, services
-from dangjian.school.models import ClassStatus, PlannedClass
+from dangjian.school.models import ClassStatus
 from dangjian.school.views import in_school, render_page, require_write, school_role_required
 
 # The marking list shows at most this many members not yet marked (a name filter narrows it).
@@ -32,7 +32,7 @@ def session_add(request, school_id):
                "venues": selectors.venue_list_for(actor, school).filter(is_active=True),
                "teachers": selectors.teacher_list_for(actor, school).filter(is_active=True),
                "plans": selectors.plan_list_for(actor, school),
-               "planned": PlannedClass.objects.filter(plan__school=school).select_related("plan", "course")}
+               "planned": selectors.planned_list_for(actor, school)}
     form = forms.SessionForm(request.POST or None, **choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -128,6 +128,10 @@ def troubled_city(city, superuser, settings):
         if not school.plans.filter(year=year).exists():
             plan = school_services.plan_create(actor=superuser, school=school, year=year, title="计划")
             school_services.plan_add_class(actor=superuser, plan=plan, month=1, course=course)
+    # EDU-02: the community branch's recorded secretary has no training hours (EDU-03: 李预备's
+    # probation, above, went by without a class)
+    organization_services.organization_update(actor=superuser, organization=community_branch,
+                                              secretary_name="吴在职")
     # COV-01, COV-01J, COV-04, SVC-01, SVC-02 (coverage and co-construction)
     coverage_troubles(city)
     return city

@@ -33,6 +33,7 @@ def test_demo_schools_fire_the_rules_and_run_once(city, superuser):
         assert list(rules.get("SCH-01").check(Scope(actor=superuser), today))
     assert list(rules.get("EDU-01").check(Scope(actor=superuser), today))
     assert list(rules.get("SCH-02").check(Scope(actor=superuser), today))
+    assert list(rules.get("EDU-02").check(Scope(actor=superuser), today))
     account = User.objects.get(username="school")
     assert scoping.holds_role(account, Role.SCHOOL_ADMIN)
     demo.build_schools(context)

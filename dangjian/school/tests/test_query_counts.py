@@ -41,3 +41,23 @@ def test_school_pages_and_api_lists_are_not_n_plus_one(busy, school_admin, djang
                       (f"/api/v1/schools/classes/{session}", 8)):
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200, url
+
+
+def test_edit_pages_and_the_apis_new_lists_are_not_n_plus_one(busy, superuser, school_admin, street_admin,
+                                                               django_assert_max_num_queries):
+    for index in range(5):
+        services.officer_save(actor=superuser, school=busy.school, name=f"校务{index}", position="member",
+                              term_start=timezone.localdate())
+    client = _client(school_admin)
+    school, session = busy.school.pk, busy.school.sessions.first().pk
+    planned = busy.plan.planned_classes.first().pk
+    for url, most in ((f"/school/{school}/edit/", 12), (f"/school/venues/{busy.venue.pk}/edit/", 12),
+                      (f"/school/courses/{busy.course.pk}/edit/", 13), (f"/school/planned/{planned}/edit/", 13),
+                      (f"/school/classes/{session}/edit/", 14), (f"/school/teachers/{busy.teacher.pk}/edit/", 12),
+                      (f"/api/v1/schools/{school}/venues", 8), (f"/api/v1/schools/{school}/officers", 8),
+                      (f"/api/v1/schools/{school}/courses", 8), (f"/api/v1/schools/plans/{busy.plan.pk}/classes", 8)):
+        with django_assert_max_num_queries(most):
+            assert client.get(url).status_code == 200, url
+    founder = _client(street_admin)
+    with django_assert_max_num_queries(12):
+        assert founder.get("/school/new/").status_code == 200
