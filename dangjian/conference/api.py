@@ -9,11 +9,12 @@ import datetime
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.conference import selectors, services_meetings
 from dangjian.conference.models import AttendanceStatus, MeetingKind, SeatPost
+from dangjian.core.pagination import LimitOffsetPagination
 
 router = Router(tags=["社区党建联席会"])
 MAX_PAGE = 200

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.accounts import scoping
+from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.orglife import selectors, services
 from dangjian.orglife.compliance import branch_calendar
 from dangjian.orglife.models import AttendanceStatus, MeetingKind, MeetingStatus, OrgLifeMeeting
