@@ -181,7 +181,7 @@ def payment_list(request: HttpRequest, filters: Query[PaymentFilters]):
 
 
 @router.get("/members/{int:member_id}", response=MemberDuesOut, summary="党员的党费：全年各月与申报记录")
-def member_dues(request: HttpRequest, member_id: int, year: int | None = None):
+def member_dues(request: HttpRequest, member_id: int, year: int | None = Query(None, ge=1921, le=2100, description="年份（默认今年）")):
     return _member_dues(request.auth, member_id, year)
 
 
