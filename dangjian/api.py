@@ -13,7 +13,9 @@ intranet without internet access, so the page must reference no outside host.
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
@@ -26,6 +28,7 @@ from dangjian.accounts.services import token_authenticate
 from dangjian.accounts.two_factor import requires_second_factor
 from dangjian.activities.api import router as activities_router
 from dangjian.annual_report.api import router as annual_report_router
+from dangjian.api_contract import document_errors
 from dangjian.concerns.api import public_router as concerns_public_router
 from dangjian.concerns.api import router as concerns_router
 from dangjian.conference.api import router as conference_router
@@ -49,6 +52,9 @@ PERMISSION_DENIED = "您没有权限执行此操作。"
 NOT_FOUND = "请求的对象不存在。"
 INVALID_DATA = "提交的数据有误，请检查后重试。"
 INVALID_REQUEST = "请求参数格式不正确，请对照接口文档检查后重试。"
+OUT_OF_RANGE = "请求中的数字或文字超出系统能保存的范围，请检查后重试。"
+SERVER_ERROR = "服务器内部错误，请稍后重试；问题持续时请联系系统管理员。"
+API_PATH = "/api/"
 
 DESCRIPTION = """\
 社区党建工作平台的数据接口：区域（市、区、街道、社区、网格）、党组织、驻区单位、党员名册及其组织关系转接、流动党员、走访慰问、群众诉求，以及接口令牌。
@@ -111,7 +117,13 @@ class ReadableJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class DangjianAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """ninja's document, with the error answers documented (dangjian/api_contract.py)."""
+        return document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = DangjianAPI(
     title="社区党建 API",
     version="1",
     description=DESCRIPTION,
@@ -163,12 +175,37 @@ def on_invalid_request(request: HttpRequest, exc: SchemaValidationError) -> Http
     return api.create_response(request, {"detail": INVALID_REQUEST, "errors": exc.errors}, status=422)
 
 
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number no database column holds (an id or an offset of 30 digits: SQLite raises
+    OverflowError, PostgreSQL DataError) is the caller's mistake, answered like bad input."""
+    return api.create_response(request, {"detail": OUT_OF_RANGE}, status=422)
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """ninja's own HTTP errors (e.g. a body that is not JSON) with a Chinese message."""
     messages = {400: "请求内容无法解析，请发送 JSON 格式的数据。", 405: "不支持该请求方法。"}
     return api.create_response(request, {"detail": messages.get(exc.status_code, str(exc))},
                                status=exc.status_code)
+
+
+# Django's own 404 and 500 (urls.py handler404/handler500): a path under /api/ that matches no
+# route (``/members/abc`` fails the int converter before ninja sees it) or a crash answers in the
+# API's error format, not with the HTML error page a browser gets.
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path_info.startswith(API_PATH):
+        return JsonResponse({"detail": NOT_FOUND}, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path_info.startswith(API_PATH):
+        return JsonResponse({"detail": SERVER_ERROR}, status=500, json_dumps_params={"ensure_ascii": False})
+    return defaults.server_error(request)
 
 
 # ---------------------------------------------------------------- routers

@@ -5,6 +5,10 @@ from django.views.generic import RedirectView
 from dangjian.api import api
 from dangjian.core.views import healthz, system_status_page
 
+# The API answers its own 404/500 in JSON; every other path gets the Chinese error pages.
+handler404 = "dangjian.api.page_not_found"
+handler500 = "dangjian.api.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("healthz", healthz, name="healthz"),

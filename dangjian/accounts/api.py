@@ -8,10 +8,11 @@ import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.accounts import selectors, services
+from dangjian.core.pagination import LimitOffsetPagination
 
 router = Router(tags=["接口令牌"])
 

@@ -7,12 +7,13 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.accounts import scoping
 from dangjian.activities import selectors, services
 from dangjian.activities.models import Activity, ActivityKind, RegistrationStatus
+from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.organizations import selectors as organization_selectors
 
 router = Router(tags=["社区活动"])

@@ -16,12 +16,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.accounts import scoping
 from dangjian.concerns import rate_limits, selectors, services
 from dangjian.concerns.models import Concern, ConcernCategory, ConcernChannel, ConcernStatus, Rating
+from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.members import selectors as member_selectors
 from dangjian.organizations import selectors as organization_selectors
 

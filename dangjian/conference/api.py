@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.conference import selectors, services_meetings
@@ -31,6 +31,7 @@ from dangjian.conference.api_schemas import (
     TaskIn,
     TaskOut,
 )
+from dangjian.core.pagination import LimitOffsetPagination
 
 router = Router(tags=["社区党建联席会"])
 

@@ -6,7 +6,7 @@ with them. Same conventions as ``api``."""
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import File, Form, Router, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.accounts import scoping
@@ -23,6 +23,7 @@ from dangjian.conference.api_schemas import (
     SeatLeaveIn,
     SeatPostIn,
 )
+from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.organizations.models import Unit
 
 router = Router(tags=["社区党建联席会"])

@@ -7,7 +7,7 @@ Same conventions as ``api``."""
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.conference import selectors, services_lists
@@ -26,6 +26,7 @@ from dangjian.conference.api_schemas import (
     ResourceIn,
     ResourceOut,
 )
+from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.organizations.models import Area, AreaLevel
 
 router = Router(tags=["社区党建联席会"])

@@ -11,11 +11,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.accounts import scoping
 from dangjian.accounts.models import Role
+from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.coverage import selectors, services, services_cobuild
 from dangjian.coverage.models import CoverageStatus, PairingSide
 

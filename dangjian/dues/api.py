@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.accounts import scoping
+from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.dues import selectors, services
 from dangjian.dues.forms import parse_month
 from dangjian.dues.models import DuesCategory
@@ -180,7 +181,7 @@ def payment_list(request: HttpRequest, filters: Query[PaymentFilters]):
 
 
 @router.get("/members/{int:member_id}", response=MemberDuesOut, summary="党员的党费：全年各月与申报记录")
-def member_dues(request: HttpRequest, member_id: int, year: int | None = None):
+def member_dues(request: HttpRequest, member_id: int, year: int | None = Query(None, ge=1921, le=2100, description="年份（默认今年）")):
     return _member_dues(request.auth, member_id, year)
 
 

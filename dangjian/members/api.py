@@ -19,10 +19,11 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.accounts import scoping
+from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.members import care, selectors, services
 from dangjian.members.models import (
     CareGroup,

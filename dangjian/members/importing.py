@@ -146,7 +146,17 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    return ((line, cells) for line, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1))
+    return _csv_lines(csv.reader(io.StringIO(text), dialect))
+
+
+def _csv_lines(reader) -> Iterator[tuple[int, list]]:
+    """The reader's rows numbered from 1; what the csv module cannot parse (a cell beyond its
+    field limit, a quote left open) is the user's file, refused with a reason, not a crash."""
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as error:
+        raise UnreadableFile(f"CSV文件第{reader.line_num}行无法读取（单元格过长或引号不配对），"
+                             "请用Excel打开检查后另存为.xlsx文件再上传。") from error
 
 
 def is_blank(cells: list) -> bool:

@@ -12,9 +12,10 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.organizations import selectors, services
 from dangjian.organizations.models import AreaLevel, OrganizationKind, Sector, SocialOrgType
 

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.accounts import scoping
+from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.orglife import selectors, services
 from dangjian.orglife.compliance import branch_calendar
 from dangjian.orglife.models import AttendanceStatus, MeetingKind, MeetingStatus, OrgLifeMeeting
@@ -178,7 +179,7 @@ def meeting_attendance(request: HttpRequest, meeting_id: int, data: list[Attenda
 
 
 @router.get("/branches/{int:branch_id}/calendar", response=CalendarOut, summary="党支部全年应开与实开")
-def branch_calendar_view(request: HttpRequest, branch_id: int, year: int | None = None):
+def branch_calendar_view(request: HttpRequest, branch_id: int, year: int | None = Query(None, ge=1921, le=2100, description="年份（默认今年）")):
     branch = selectors.branch_get_for(request.auth, branch_id)
     today = timezone.localdate()
     year = year or today.year
