@@ -12,13 +12,14 @@ from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangjian.conference import selectors, services_meetings
+from dangjian.conference import selectors, services, services_meetings
 from dangjian.conference.api_body import MAX_PAGE, conference_detail_of
 from dangjian.conference.api_body import router as body_router
 from dangjian.conference.api_lists import router as lists_router
 from dangjian.conference.api_schemas import (
     AttendanceIn,
     ConferenceDetailOut,
+    ConferenceIn,
     ConferenceOut,
     MeetingDetailOut,
     MeetingIn,
@@ -32,6 +33,7 @@ from dangjian.conference.api_schemas import (
     TaskOut,
 )
 from dangjian.core.pagination import LimitOffsetPagination
+from dangjian.organizations.selectors import area_get_for
 
 router = Router(tags=["社区党建联席会"])
 
@@ -40,6 +42,15 @@ router = Router(tags=["社区党建联席会"])
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
 def conference_list(request: HttpRequest):
     return selectors.conference_list_for(request.auth).order_by("area__path", "pk")
+
+
+@router.post("", response={201: ConferenceDetailOut}, summary="设立联席会（区或街道，每地一个）")
+def conference_create(request: HttpRequest, data: ConferenceIn):
+    actor = request.auth
+    area = area_get_for(actor, data.area)  # 404 outside scope
+    conference = services.conference_create(actor=actor, area=area, name=data.name,
+                                            established_on=data.established_on, request=request)
+    return Status(201, conference_detail_of(actor, conference.pk))
 
 
 @router.get("/{int:conference_id}", response=ConferenceDetailOut, summary="联席会与席位（含历任）")

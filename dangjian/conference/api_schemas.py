@@ -50,6 +50,12 @@ class ConferenceOut(Schema):
     established_on: datetime.date
 
 
+class ConferenceIn(Schema):
+    area: int = Field(description="区或街道的 id（本人有写权限、尚未设立联席会）")
+    name: str = Field("", max_length=120, description="不填则为“某某社区党建联席会”")
+    established_on: datetime.date
+
+
 class ConferenceDetailOut(ConferenceOut):
     seats: list[SeatOut]
     plenary_per_year: int = Field(description="章程规定每年全体成员大会次数（SVC-03）")

@@ -21,6 +21,17 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 REQUIRED = {"required": "此项为必填项。"}
 
 
+class ConferenceForm(forms.Form):
+    area = forms.TypedChoiceField(label="设在（区或街道）", coerce=int, error_messages={"required": "请选择区或街道。"})
+    name = forms.CharField(label="名称（不填则为“某某社区党建联席会”）", max_length=120, required=False)
+    established_on = forms.DateField(label="成立日期", widget=_DATE,
+                                     error_messages={"required": "请填写成立日期。", "invalid": "日期格式不正确。"})
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "请选择"), *[(area.pk, area.name) for area in areas]]
+
+
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices)
     title = forms.CharField(label="会议名称", max_length=120, error_messages={"required": "请填写会议名称。"})

@@ -285,3 +285,11 @@ def resource_suggestions(actor, demand: Demand, *, limit: int = 10) -> list[dict
                        "score": (0 if same_kind else 1, distance), "reason": "；".join(reasons)})
     ranked.sort(key=lambda item: (item["score"], item["resource"].pk))
     return ranked[:limit]
+
+
+def areas_to_found_in(actor) -> QuerySet:
+    """The districts and streets the actor writes to that have no joint conference yet."""
+    from dangjian.organizations.models import Area, AreaLevel
+
+    return (scoping.narrow(actor, Area.objects.filter(level__in=(AreaLevel.DISTRICT, AreaLevel.STREET)), write=True)
+            .exclude(pk__in=JointConference.objects.values("area")).order_by("path"))

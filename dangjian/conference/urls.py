@@ -8,6 +8,7 @@ app_name = "conference"
 urlpatterns = [
     path("", views.conference_list, name="list"),
     path("liaison/", views.liaison_home, name="liaison_home"),
+    path("new/", views.conference_new, name="new"),
     path("<int:conference_id>/", views.conference_home, name="home"),
     path("<int:conference_id>/seats/new/", views.seat_new, name="seat_new"),
     path("<int:conference_id>/meetings/new/", views.meeting_new, name="meeting_new"),

@@ -63,7 +63,31 @@ def conference_list(request):
     if scoping.holds_role(request.user, Role.LIAISON) and not scoping.has_any_role(request.user):
         return redirect("conference:liaison_home")
     conferences = list(selectors.conference_list_for(request.user).order_by("area__path", "pk"))
-    return render_page(request, "conference/list.html", {"title": "社区党建联席会", "conferences": conferences})
+    may_found = scoping.may_write_anything(request.user) and selectors.areas_to_found_in(request.user).exists()
+    return render_page(request, "conference/list.html", {"title": "社区党建联席会", "conferences": conferences,
+                                                         "may_found": may_found})
+
+
+@conference_page
+def conference_new(request):
+    """Found the joint conference of a district or street the actor writes to (一个班子)."""
+    areas = list(selectors.areas_to_found_in(request.user)) if scoping.may_write_anything(request.user) else []
+    if not areas:
+        raise PermissionDenied("您管辖的区、街道都已设立联席会，或您没有设立联席会的权限。")
+    form = forms.ConferenceForm(request.POST or None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        area = next((area for area in areas if area.pk == form.cleaned_data["area"]), None)
+        try:
+            conference = services.conference_create(actor=request.user, area=area, name=form.cleaned_data["name"],
+                                                    established_on=form.cleaned_data["established_on"],
+                                                    request=request)
+        except ValidationError as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, f"已设立{conference.name}。下一步：增加成员单位席位。")
+            return redirect("conference:home", conference.pk)
+    return render_page(request, "conference/new.html", {"title": "设立社区党建联席会", "form": form},
+                       status=400 if request.method == "POST" else 200)
 
 
 def _units_for_seat(actor, conference):
