@@ -47,6 +47,21 @@ def render_page(request, template: str, context: dict, status: int = 200):
     return response
 
 
+def form_step(request, form, call, *, done: str, success_url: str, page_again):
+    """One write from a page: a valid ``form``'s data goes to ``call`` (a service); on success a
+    message and a redirect to ``success_url``, else ``page_again(form)`` — the page re-rendered
+    with the service's Chinese refusal on the form (nothing written)."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            put_service_errors_on(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(success_url)
+    return page_again(form)
+
+
 def may_write(actor, conference) -> bool:
     return scoping.can_write(actor, conference.area)
 

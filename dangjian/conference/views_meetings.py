@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts import audit, scoping
 from dangjian.conference import exports, forms, selectors, services, services_meetings
-from dangjian.conference.views import conference_page, may_write, render_page
+from dangjian.conference.views import conference_page, form_step, may_write, render_page
 from dangjian.conference.views_library import attachment_response
 from dangjian.core.form_errors import put_service_errors_on
 
@@ -55,15 +56,8 @@ def _writable_meeting(request, meeting_id):
 
 
 def _step(request, meeting, form, key, call, done: str):
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("conference:meeting", meeting.pk)
-    return _meeting_page(request, meeting, forms_in_error={key: form}, status=400)
+    return form_step(request, form, call, done=done, success_url=reverse("conference:meeting", args=[meeting.pk]),
+                     page_again=lambda form: _meeting_page(request, meeting, forms_in_error={key: form}, status=400))
 
 
 @conference_page

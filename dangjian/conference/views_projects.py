@@ -7,14 +7,14 @@ back on the form."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts import scoping
 from dangjian.conference import forms, selectors, services, services_lists
 from dangjian.conference.models import ProjectStatus
-from dangjian.conference.views import conference_page, lists_page, may_write, render_page
-from dangjian.core.form_errors import put_service_errors_on
+from dangjian.conference.views import conference_page, form_step, lists_page, may_write, render_page
 
 OPEN_PROJECT = (ProjectStatus.PLANNED, ProjectStatus.ACTIVE)
 
@@ -56,15 +56,8 @@ def _writable_project(request, project_id):
 
 
 def _step(request, project, form, key, call, done: str):
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("conference:project", project.pk)
-    return _project_page(request, project, forms_in_error={key: form}, status=400)
+    return form_step(request, form, call, done=done, success_url=reverse("conference:project", args=[project.pk]),
+                     page_again=lambda form: _project_page(request, project, forms_in_error={key: form}, status=400))
 
 
 @conference_page
