@@ -129,8 +129,15 @@ def open_sheet(data: bytes, file_name: str) -> Sheet:
     except (CalamineError, ValueError, OSError, IndexError) as error:
         raise UnreadableFile("无法读取该文件，请确认它是Excel（.xlsx）文件且没有加密。") from error
     first_row = sheet.start[0] if sheet.start else 0
-    return Sheet(rows=((first_row + offset + 1, cells) for offset, cells in enumerate(sheet.iter_rows())),
+    return Sheet(rows=((first_row + offset + 1, [_without_nul(cell) for cell in cells])
+                       for offset, cells in enumerate(sheet.iter_rows())),
                  last_line=first_row + sheet.height)
+
+
+def _without_nul(cell):
+    """NUL characters mean nothing in a roster and PostgreSQL refuses them in text and JSON (the
+    batch keeps the headers and failed rows as JSON): dropped as the cell is read."""
+    return cell.replace("\x00", "") if isinstance(cell, str) else cell
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
@@ -142,6 +149,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
             continue
     else:
         raise UnreadableFile("无法识别CSV文件的编码，请另存为UTF-8编码的CSV或Excel文件。")
+    text = _without_nul(text)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
