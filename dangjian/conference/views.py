@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from dangjian.accounts.models import Role
 from dangjian.accounts.scoping import Scope
 from dangjian.conference import forms, selectors, services, services_lists, services_meetings
 from dangjian.conference.models import DemandStatus, SeatPost
-from dangjian.core.form_errors import put_service_errors_on
+from dangjian.core.form_errors import form_step
 from dangjian.core.periods import Period
 from dangjian.core.registry import metrics
 from dangjian.organizations.models import Area, AreaLevel, Unit
@@ -45,21 +46,6 @@ def render_page(request, template: str, context: dict, status: int = 200):
     response = render(request, template, {**admin.site.each_context(request), **context})
     response.status_code = status
     return response
-
-
-def form_step(request, form, call, *, done: str, success_url: str, page_again):
-    """One write from a page: a valid ``form``'s data goes to ``call`` (a service); on success a
-    message and a redirect to ``success_url``, else ``page_again(form)`` — the page re-rendered
-    with the service's Chinese refusal on the form (nothing written)."""
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(success_url)
-    return page_again(form)
 
 
 def may_write(actor, conference) -> bool:
@@ -90,19 +76,17 @@ def conference_new(request):
     if not areas:
         raise PermissionDenied("您管辖的区、街道都已设立联席会，或您没有设立联席会的权限。")
     form = forms.ConferenceForm(request.POST or None, areas=areas)
-    if request.method == "POST" and form.is_valid():
-        area = next((area for area in areas if area.pk == form.cleaned_data["area"]), None)
-        try:
-            conference = services.conference_create(actor=request.user, area=area, name=form.cleaned_data["name"],
-                                                    established_on=form.cleaned_data["established_on"],
-                                                    request=request)
-        except ValidationError as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, f"已设立{conference.name}。下一步：增加成员单位席位。")
-            return redirect("conference:home", conference.pk)
-    return render_page(request, "conference/new.html", {"title": "设立社区党建联席会", "form": form},
-                       status=400 if request.method == "POST" else 200)
+
+    def page_again(form, status=400):
+        return render_page(request, "conference/new.html", {"title": "设立社区党建联席会", "form": form}, status)
+
+    if request.method != "POST":
+        return page_again(form, status=200)
+    return form_step(request, form, lambda data: services.conference_create(
+        actor=request.user, area=next((area for area in areas if area.pk == data["area"]), None), name=data["name"],
+        established_on=data["established_on"], request=request),
+        done=lambda conference: f"已设立{conference.name}。下一步：增加成员单位席位。",
+        success_url=lambda conference: reverse("conference:home", args=[conference.pk]), page_again=page_again)
 
 
 def _units_for_seat(actor, conference):
@@ -157,42 +141,22 @@ def conference_home(request, conference_id):
 def seat_new(request, conference_id):
     conference = writable_conference(request, conference_id)
     form = forms.SeatForm(request.POST, units=_units_for_seat(request.user, conference))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            unit = scoping.narrow(request.user, Unit.objects.filter(pk=data["unit"])).first()
-            services.seat_create(actor=request.user, conference=conference, unit=unit, post=data["post"],
-                                 holder_name=data["holder_name"], holder_title=data["holder_title"],
-                                 starts_on=data["starts_on"], term_ends_on=data["term_ends_on"], request=request)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, "已增加席位。")
-            return redirect("conference:home", conference.pk)
-    return _home(request, conference, seat_form=form, status=400)
+    return form_step(request, form, lambda data: services.seat_create(
+        actor=request.user, conference=conference,
+        unit=scoping.narrow(request.user, Unit.objects.filter(pk=data["unit"])).first(), post=data["post"],
+        holder_name=data["holder_name"], holder_title=data["holder_title"], starts_on=data["starts_on"],
+        term_ends_on=data["term_ends_on"], request=request),
+        done="已增加席位。", success_url=reverse("conference:home", args=[conference.pk]),
+        page_again=lambda form: _home(request, conference, seat_form=form, status=400))
 
 
 @conference_page
 @require_POST
 def seat_handover(request, seat_id):
-    seat = selectors.seat_get_for(request.user, seat_id)
-    if not may_write(request.user, seat.conference):
-        raise PermissionDenied(services.CANNOT_WRITE)
-    form = forms.HandoverForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.seat_handover(actor=request.user, seat=seat, holder_name=data["holder_name"],
-                                   holder_title=data["holder_title"], on_date=data["on_date"],
-                                   term_ends_on=data["term_ends_on"], request=request)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, "已完成交接，原任职记录已保留。")
-            return redirect("conference:home", seat.conference_id)
-    for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
-        messages.error(request, error)
-    return redirect("conference:home", seat.conference_id)
+    return _seat_step(request, seat_id, forms.HandoverForm, lambda seat, data: services.seat_handover(
+        actor=request.user, seat=seat, holder_name=data["holder_name"], holder_title=data["holder_title"],
+        on_date=data["on_date"], term_ends_on=data["term_ends_on"], request=request),
+        "已完成交接，原任职记录已保留。")
 
 
 def _seat_step(request, seat_id, form_class, call, done: str):
@@ -200,18 +164,15 @@ def _seat_step(request, seat_id, form_class, call, done: str):
     seat = selectors.seat_get_for(request.user, seat_id)
     if not may_write(request.user, seat.conference):
         raise PermissionDenied(services.CANNOT_WRITE)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(seat, form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("conference:home", seat.conference_id)
-    for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
-        messages.error(request, error)
-    return redirect("conference:home", seat.conference_id)
+    home = reverse("conference:home", args=[seat.conference_id])
+
+    def refused(form):
+        for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
+            messages.error(request, error)
+        return redirect(home)
+
+    return form_step(request, form_class(request.POST), lambda data: call(seat, data), done=done, success_url=home,
+                     page_again=refused)
 
 
 @conference_page
@@ -234,19 +195,12 @@ def meeting_new(request, conference_id):
     conference = writable_conference(request, conference_id)
     documents = list(selectors.document_list_for(request.user).filter(conference=conference, status="in_force"))
     form = forms.MeetingForm(request.POST, documents=documents)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services_meetings.meeting_schedule(
-                actor=request.user, conference=conference, kind=data["kind"], title=data["title"],
-                held_on=data["held_on"], place=data["place"], agenda=data["agenda"].splitlines(),
-                work_report=next((d for d in documents if d.pk == data["work_report"]), None), request=request)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, "已安排会议。")
-            return redirect("conference:meeting", meeting.pk)
-    return _home(request, conference, meeting_form=form, status=400)
+    return form_step(request, form, lambda data: services_meetings.meeting_schedule(
+        actor=request.user, conference=conference, kind=data["kind"], title=data["title"], held_on=data["held_on"],
+        place=data["place"], agenda=data["agenda"].splitlines(),
+        work_report=next((d for d in documents if d.pk == data["work_report"]), None), request=request),
+        done="已安排会议。", success_url=lambda meeting: reverse("conference:meeting", args=[meeting.pk]),
+        page_again=lambda form: _home(request, conference, meeting_form=form, status=400))
 
 
 @conference_page
@@ -306,19 +260,12 @@ def demand_new(request, conference_id):
     conference = writable_conference(request, conference_id)
     communities = Area.objects.filter(level=AreaLevel.COMMUNITY, path__startswith=conference.area.path)
     form = forms.DemandForm(request.POST, communities=communities)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services_lists.demand_create(actor=request.user, conference=conference,
-                                         community=communities.filter(pk=data["community"]).first(),
-                                         kind=data["kind"], title=data["title"], description=data["description"],
-                                         expected_help=data["expected_help"], request=request)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, "已登记需求。")
-            return redirect("conference:lists", conference.pk)
-    return lists_page(request, conference, demand_form=form, status=400)
+    return form_step(request, form, lambda data: services_lists.demand_create(
+        actor=request.user, conference=conference, community=communities.filter(pk=data["community"]).first(),
+        kind=data["kind"], title=data["title"], description=data["description"],
+        expected_help=data["expected_help"], request=request),
+        done="已登记需求。", success_url=reverse("conference:lists", args=[conference.pk]),
+        page_again=lambda form: lists_page(request, conference, demand_form=form, status=400))
 
 
 @conference_page
@@ -327,19 +274,12 @@ def resource_new(request, conference_id):
     conference = writable_conference(request, conference_id)
     units = [seat.unit for seat in selectors.seats_of(conference)]
     form = forms.ResourceForm(request.POST, units=units)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services_lists.resource_create(actor=request.user, conference=conference,
-                                           unit=next((u for u in units if u.pk == data["unit"]), None),
-                                           kind=data["kind"], title=data["title"], quantity=data["quantity"],
-                                           availability=data["availability"], request=request)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, "已登记资源。")
-            return redirect("conference:lists", conference.pk)
-    return lists_page(request, conference, resource_form=form, status=400)
+    return form_step(request, form, lambda data: services_lists.resource_create(
+        actor=request.user, conference=conference, unit=next((u for u in units if u.pk == data["unit"]), None),
+        kind=data["kind"], title=data["title"], quantity=data["quantity"], availability=data["availability"],
+        request=request),
+        done="已登记资源。", success_url=reverse("conference:lists", args=[conference.pk]),
+        page_again=lambda form: lists_page(request, conference, resource_form=form, status=400))
 
 
 @conference_page
@@ -349,23 +289,19 @@ def project_new(request, conference_id):
     units = [seat.unit for seat in selectors.seats_of(conference)]
     resources = list(selectors.resource_list_for(request.user).filter(conference=conference))
     form = forms.ProjectForm(request.POST, units=units, resources=resources)
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def create(data):
         demand = selectors.demand_list_for(request.user).filter(conference=conference, pk=data["demand"]).first()
-        try:
-            if demand is None:
-                raise ValidationError({"demand": "需求不存在。"})
-            services_lists.project_create(
-                actor=request.user, demand=demand, title=data["title"],
-                owner_unit=next((u for u in units if u.pk == data["owner_unit"]), None),
-                resources=[r for r in resources if r.pk in data["resources"]], milestones=data["milestones"],
-                request=request)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, "已立项。")
-            return redirect("conference:lists", conference.pk)
-    return lists_page(request, conference, project_form=form, status=400)
+        if demand is None:
+            raise ValidationError({"demand": "需求不存在。"})
+        return services_lists.project_create(
+            actor=request.user, demand=demand, title=data["title"],
+            owner_unit=next((u for u in units if u.pk == data["owner_unit"]), None),
+            resources=[r for r in resources if r.pk in data["resources"]], milestones=data["milestones"],
+            request=request)
+
+    return form_step(request, form, create, done="已立项。", success_url=reverse("conference:lists", args=[conference.pk]),
+                     page_again=lambda form: lists_page(request, conference, project_form=form, status=400))
 
 
 # ---------------------------------------------------------------- the liaison

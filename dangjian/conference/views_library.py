@@ -3,16 +3,15 @@ conference's office) registering a document, revising it (a new version; the ear
 kept) and marking it superseded or repealed. Same shape as ``views``: selector (404), write
 check (403), one service, its Chinese refusal back on the form."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dangjian.conference import forms, selectors, services
 from dangjian.conference.models import DocumentStatus
 from dangjian.conference.views import conference_page, may_write, render_page, writable_conference
-from dangjian.core.form_errors import put_service_errors_on
+from dangjian.core.form_errors import form_step
 
 
 def _library(request, conference, *, form=None, status=200):
@@ -37,20 +36,12 @@ def document_library(request, conference_id):
 def document_new(request, conference_id):
     conference = writable_conference(request, conference_id)
     form = forms.DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = services.document_create(
-                actor=request.user, conference=conference, kind=data["kind"], title=data["title"],
-                issuer=data["issuer"], number=data["number"], effective_on=data["effective_on"], text=data["text"],
-                attachment=data["attachment"], plenary_per_year=data["plenary_per_year"],
-                research_per_year=data["research_per_year"], request=request)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, "已登记文件。")
-            return redirect("conference:document", document.pk)
-    return _library(request, conference, form=form, status=400)
+    return form_step(request, form, lambda data: services.document_create(
+        actor=request.user, conference=conference, kind=data["kind"], title=data["title"], issuer=data["issuer"],
+        number=data["number"], effective_on=data["effective_on"], text=data["text"], attachment=data["attachment"],
+        plenary_per_year=data["plenary_per_year"], research_per_year=data["research_per_year"], request=request),
+        done="已登记文件。", success_url=lambda document: reverse("conference:document", args=[document.pk]),
+        page_again=lambda form: _library(request, conference, form=form, status=400))
 
 
 def _document_page(request, document, *, revise_form=None, status_form=None, status=200):
@@ -82,18 +73,12 @@ def _writable_document(request, document_id):
 def document_revise(request, document_id):
     document = _writable_document(request, document_id)
     form = forms.DocumentReviseForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.document_revise(actor=request.user, document=document, title=data["title"], text=data["text"],
-                                     effective_on=data["effective_on"], note=data["note"],
-                                     attachment=data["attachment"], number=data["number"], request=request)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, "已登记新版本，原版本已保留。")
-            return redirect("conference:document", document.pk)
-    return _document_page(request, document, revise_form=form, status=400)
+    return form_step(request, form, lambda data: services.document_revise(
+        actor=request.user, document=document, title=data["title"], text=data["text"],
+        effective_on=data["effective_on"], note=data["note"], attachment=data["attachment"], number=data["number"],
+        request=request),
+        done="已登记新版本，原版本已保留。", success_url=reverse("conference:document", args=[document.pk]),
+        page_again=lambda form: _document_page(request, document, revise_form=form, status=400))
 
 
 @conference_page
@@ -101,16 +86,10 @@ def document_revise(request, document_id):
 def document_status(request, document_id):
     document = _writable_document(request, document_id)
     form = forms.DocumentStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.document_set_status(actor=request.user, document=document, status=form.cleaned_data["status"],
-                                         request=request)
-        except (ValidationError, PermissionDenied) as error:
-            put_service_errors_on(form, error)
-        else:
-            messages.success(request, "已更新文件状态。")
-            return redirect("conference:document", document.pk)
-    return _document_page(request, document, status_form=form, status=400)
+    return form_step(request, form, lambda data: services.document_set_status(
+        actor=request.user, document=document, status=data["status"], request=request),
+        done="已更新文件状态。", success_url=reverse("conference:document", args=[document.pk]),
+        page_again=lambda form: _document_page(request, document, status_form=form, status=400))
 
 
 def attachment_response(field_file) -> FileResponse:

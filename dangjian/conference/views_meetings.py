@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts import audit, scoping
 from dangjian.conference import exports, forms, selectors, services, services_meetings
-from dangjian.conference.views import conference_page, form_step, may_write, render_page
+from dangjian.conference.views import conference_page, may_write, render_page
 from dangjian.conference.views_library import attachment_response
-from dangjian.core.form_errors import put_service_errors_on
+from dangjian.core.form_errors import form_step, put_service_errors_on
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts import scoping
 from dangjian.conference import forms, selectors, services, services_lists
 from dangjian.conference.models import ProjectStatus
-from dangjian.conference.views import conference_page, form_step, lists_page, may_write, render_page
+from dangjian.conference.views import conference_page, lists_page, may_write, render_page
+from dangjian.core.form_errors import form_step
 
 OPEN_PROJECT = (ProjectStatus.PLANNED, ProjectStatus.ACTIVE)
 
