@@ -19,6 +19,7 @@ from dangjian.accounts.models import Role
 from dangjian.core.pagination import LimitOffsetPagination
 from dangjian.coverage import selectors, services, services_cobuild
 from dangjian.coverage.models import CoverageStatus, PairingSide
+from dangjian.organizations.selectors import area_get_for, organization_get_for
 
 router = Router(tags=["覆盖与共建"])
 MAX_PAGE = 200
@@ -212,7 +213,7 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
     _general(actor)
     units = selectors.units_for(actor).order_by("name_pinyin", "pk")
     if filters.area is not None:
-        units = units.filter(area__path__startswith=selectors.area_get_for(actor, filters.area).path)
+        units = units.filter(area__path__startswith=area_get_for(actor, filters.area).path)
     return units.filter(coverage=CoverageStatus.NONE) if filters.uncovered else units
 
 
@@ -237,9 +238,7 @@ def unit_joint(request: HttpRequest, unit_id: int, data: JointIn):
     actor = request.auth
     _general(actor)
     unit = selectors.unit_get_for(actor, unit_id)
-    from dangjian.organizations import selectors as organization_selectors
-
-    services.joint_branch_add_unit(actor=actor, organization=organization_selectors.organization_get_for(
+    services.joint_branch_add_unit(actor=actor, organization=organization_get_for(
         actor, data.organization), unit=unit, request=request)
     return selectors.unit_get_for(actor, unit_id)
 
@@ -266,7 +265,7 @@ def instructor_list(request: HttpRequest):
 def instructor_appoint(request: HttpRequest, data: AppointIn):
     actor = request.auth
     _general(actor)
-    area = selectors.area_get_for(actor, data.area)
+    area = area_get_for(actor, data.area)
     return Status(201, services.instructor_appoint(actor=actor, area=area, request=request,
                                                    **data.dict(exclude={"area"})))
 
@@ -329,12 +328,10 @@ def pairing_list(request: HttpRequest):
 def pairing_create(request: HttpRequest, data: PairingIn):
     actor = request.auth
     _general(actor)
-    from dangjian.organizations import selectors as organization_selectors
-
     pairing = services_cobuild.pairing_create(
-        actor=actor, community_organization=organization_selectors.organization_get_for(
+        actor=actor, community_organization=organization_get_for(
             actor, data.community_organization),
-        unit_organization=organization_selectors.organization_get_for(actor, data.unit_organization),
+        unit_organization=organization_get_for(actor, data.unit_organization),
         signed_on=data.signed_on, term_months=data.term_months, commitments=data.commitments, request=request)
     return Status(201, selectors.pairing_get_for(actor, pairing.pk))
 

@@ -58,10 +58,6 @@ def top_area_for(actor) -> Area | None:
     return areas.first()
 
 
-def area_get_for(actor, pk) -> Area:
-    return _get(scoping.narrow(actor, Area.objects.all()), pk, "区域不存在。")
-
-
 def board_area_get_for(actor, pk) -> Area:
     """An area whose board the actor may open: one in scope, or one above an area they administer
     (a street administrator starts from their district; the figures there are still only what
@@ -76,7 +72,7 @@ def board_area_get_for(actor, pk) -> Area:
 
 def board(actor, area: Area, on_date: datetime.date | None = None) -> dict:
     """Coverage of ``area`` and of each child area, and (at community level) of each unit.
-    ``area`` must be one the actor sees (``area_get_for``)."""
+    ``area`` must be one the actor sees (``organizations.selectors.area_get_for``)."""
     on_date = on_date or timezone.localdate()
     units = units_for(actor, on_date).filter(area__path__startswith=area.path)
     rows = list(units.values_list("pk", "area__path", "coverage"))
