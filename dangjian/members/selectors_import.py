@@ -47,7 +47,10 @@ def import_batch_undo_blocker(batch: ImportBatch) -> str | None:
     if members.count() != batch.imported_rows:
         return "本批次导入的党员人数已有变化，不能整批撤销。"
     ids = members.values("pk")
-    if Member.history.model.objects.filter(id__in=ids).exclude(history_type="+").exists():
+    # Only this batch's rows of the history: on SQLite a table rebuilt by a migration restarts its
+    # ids after the highest one left, so an earlier, undone batch's '-' rows can carry the same ids.
+    changes = Member.history.model.objects.filter(id__in=ids, import_batch_id=batch.pk).exclude(history_type="+")
+    if changes.exists():
         return "本批次导入的党员中已有人的信息被修改过，不能整批撤销，请逐个处理。"
     for model in (Transfer, FloatingRecord, CareVisit):
         if model.objects.filter(member__in=ids).exists():

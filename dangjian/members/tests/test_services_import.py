@@ -198,6 +198,22 @@ def test_batch_cannot_be_undone_once_a_member_changed(city, street_admin):
     assert Member.objects.filter(import_batch=batch).count() == 3
 
 
+def test_an_earlier_undone_batch_with_the_same_member_ids_does_not_block_the_undo(city, street_admin):
+    # given an imported batch whose members' ids also appear in the history of an earlier batch
+    # that was undone (SQLite restarts a rebuilt table's ids after the highest one left)
+    earlier = previewed(street_admin, city.org(city.dahanggong), clean_roster(2)[0])
+    earlier = services_import.member_import_commit(actor=street_admin, batch=earlier)
+    batch = previewed(street_admin, city.org(city.dahanggong), workbook_bytes(
+        [HEADERS] + [clean_row(person(index)) for index in range(10, 12)]))
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch)
+    reused = list(Member.objects.filter(import_batch=batch).values_list("pk", flat=True))
+    Member.history.filter(import_batch_id=earlier.pk, history_type="+").update(history_type="-")
+    Member.history.filter(import_batch_id=earlier.pk).update(id=reused[0])
+    # when the later batch is undone, then it is: the other batch's removals are not its changes
+    assert services_import.member_import_undo(actor=street_admin, batch=batch).state == State.UNDONE
+    assert not Member.objects.filter(import_batch=batch).exists()
+
+
 def test_a_batch_previewed_before_the_prepared_format_changed_asks_for_a_new_preview(city, street_admin):
     batch = previewed(street_admin, city.org(city.dahanggong), clean_roster(2)[0])
     ImportBatch.objects.filter(pk=batch.pk).update(
