@@ -53,19 +53,26 @@ class MemberQuerySet(models.QuerySet):
 class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=40)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=200, editable=False, db_index=True)
-    name_initials = models.CharField(_("拼音首字母"), max_length=40, editable=False, db_index=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=40, editable=False)
+    # The code-table keys have no index and no database constraint. No index: nothing looks
+    # members up by sex, ethnicity or education across the city (lists and statistics narrow by
+    # organization first). No constraint: PostgreSQL checks a foreign key row by row, which cost a
+    # 100,000-row import ≈ 2 s per key (docs/benchmarks.md) to re-check three national code tables
+    # that migrations load and nothing deletes (PROTECT refuses it in Django); every write resolves
+    # the code through services._code first.
     sex = models.ForeignKey(Code, verbose_name=_("性别"), on_delete=models.PROTECT, related_name="+",
-                            limit_choices_to={"table": "sex"})
+                            limit_choices_to={"table": "sex"}, db_index=False, db_constraint=False)
     ethnicity = models.ForeignKey(Code, verbose_name=_("民族"), on_delete=models.PROTECT, related_name="+",
-                                  limit_choices_to={"table": "ethnicity"})
+                                  limit_choices_to={"table": "ethnicity"}, db_index=False, db_constraint=False)
     education = models.ForeignKey(Code, verbose_name=_("学历"), on_delete=models.PROTECT, related_name="+",
-                                  null=True, blank=True, limit_choices_to={"table": "education"})
+                                  null=True, blank=True, limit_choices_to={"table": "education"}, db_index=False,
+                                  db_constraint=False)
     # Personal data: ciphertext, keyed digest for exact search and uniqueness, masked copy for lists.
     id_number_ciphertext = models.TextField(editable=False)
-    id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_digest = models.CharField(max_length=64, editable=False)  # unique: Meta.constraints
     id_number_masked = models.CharField(_("身份证号码"), max_length=18, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 
     joined_on = models.DateField(_("入党时间"))
     full_member_on = models.DateField(_("转正时间"), null=True, blank=True)
@@ -73,27 +80,38 @@ class Member(models.Model):
     employment = models.CharField(_("就业状况"), max_length=20, choices=Employment.choices,
                                   default=Employment.EMPLOYED)
     workplace_unit = models.ForeignKey(Unit, verbose_name=_("工作单位"), on_delete=models.SET_NULL,
-                                       null=True, blank=True, related_name="employed_members")
+                                       null=True, blank=True, related_name="employed_members",
+                                       db_index=False)  # partly indexed: Meta.indexes
     workplace_text = models.CharField(_("工作单位（系统外）"), max_length=120, blank=True)
+    # indexed by member_org_pinyin, which starts with it
     organization = models.ForeignKey(PartyOrganization, verbose_name=_("所在党组织"), on_delete=models.PROTECT,
-                                     related_name="members")
+                                     related_name="members", db_index=False)
     residence_area = models.ForeignKey(Area, verbose_name=_("居住社区"), on_delete=models.SET_NULL, null=True,
-                                       blank=True, related_name="resident_members")
+                                       blank=True, related_name="resident_members",
+                                       db_index=False)  # partly indexed: Meta.indexes
     lost_contact_since = models.DateField(_("失联日期"), null=True, blank=True)
     has_difficulty = models.BooleanField(_("困难党员"), default=False)
     difficulty_reason = models.CharField(_("困难情况"), max_length=200, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     standing = models.CharField(_("党籍状态"), max_length=20, choices=Standing.choices, default=Standing.ACTIVE)
     left_on = models.DateField(_("离开日期"), null=True, blank=True)
+    # No database constraint, as for the codes above: the batch is created before its rows and
+    # never deleted; the check would cost every imported row.
     import_batch = models.ForeignKey("members.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="members", editable=False)
+                                     related_name="members", editable=False, db_constraint=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Optimistic locking: each saved change is a new version; an edit made on an older one is
     # refused (services.member_update), so concurrent edits never overwrite each other silently.
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["id_number_ciphertext", "id_number_digest"])
+    # The history is read per member (its id) and as of a date (history_date): those two indexes
+    # and its primary key are all it needs. simple-history would otherwise index every indexed
+    # column and foreign key again, which made the history table cost an import as much as the
+    # member table itself.
+    history = HistoricalRecords(excluded_fields=["id_number_ciphertext", "id_number_digest"],
+                                no_db_index=["name_pinyin", "sex", "ethnicity", "education", "workplace_unit",
+                                             "organization", "residence_area", "import_batch"])
     scope_organization_path = "organization__"
     scope_area_path = "organization__area__"
 
@@ -101,10 +119,27 @@ class Member(models.Model):
         verbose_name = _("党员")
         verbose_name_plural = _("党员")
         ordering = ["name_pinyin", "id"]
+        # Each index is paid for by every imported row (ARCHITECTURE.md: a 100,000-row import in
+        # 15 s), so each one here serves a search or a list: no duplicates, no index that no query
+        # uses. On PostgreSQL the prefix searches (LIKE 'hj%', LIKE '139%') need
+        # varchar_pattern_ops under the C.UTF-8 collation; SQLite ignores the operator class and
+        # serves its range form of the same search (selectors._prefix) from the plain index.
         indexes = [
             models.Index(fields=["organization", "name_pinyin", "id"], name="member_org_pinyin"),
             models.Index(fields=["standing", "employment"], name="member_standing_employment"),
+            models.Index(fields=["name_initials"], name="member_initials_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["phone"], name="member_phone_prefix", opclasses=["varchar_pattern_ops"]),
+            # Where members live or work is known for a few of them (an import sets neither):
+            # only those rows are indexed, which is all that "the members of this unit" asks for.
+            models.Index(fields=["residence_area"], name="member_residence",
+                         condition=models.Q(residence_area__isnull=False)),
+            models.Index(fields=["workplace_unit"], name="member_workplace",
+                         condition=models.Q(workplace_unit__isnull=False)),
         ]
+        # A constraint rather than unique=True: the same uniqueness without the second,
+        # pattern-ops copy PostgreSQL adds for a unique text column (the digest is only ever
+        # compared whole).
+        constraints = [models.UniqueConstraint(fields=["id_number_digest"], name="member_id_number_digest_unique")]
 
     def __str__(self):
         return self.name
