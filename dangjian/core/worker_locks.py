@@ -12,6 +12,7 @@ live job."""
 import contextlib
 import fcntl
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -33,7 +34,9 @@ def _advisory_key(name: str) -> int:
 
 def _lock_file(name: str) -> Path:
     if connection.is_in_memory_db():
-        directory = Path(tempfile.gettempdir()) / "dangjian-locks"
+        # Only this process sees an in-memory database (tests): the lock is this process's too,
+        # or parallel test workers, whose databases share a name, would take each other's locks.
+        directory = Path(tempfile.gettempdir()) / "dangjian-locks" / str(os.getpid())
     else:  # beside the database file, which the web server and every worker necessarily share
         database = Path(str(connection.settings_dict["NAME"]))
         directory = database.parent / f"{database.name}-locks"

@@ -131,6 +131,22 @@ def test_number_registered_after_the_preview_fails_the_whole_batch(city, street_
     assert any("不在您的管辖范围" in " ".join(entry["messages"]) for entry in batch.errors)
 
 
+def test_number_registered_after_the_preview_is_skipped_when_only_valid_rows_are_imported(
+        city, street_admin, superuser):
+    branch = city.org(city.dahanggong)
+    data, people = clean_roster(4)
+    batch = previewed(street_admin, branch, data)
+    member(actor=superuser, organization=city.org(city.fuzimiao), id_number=people[1]["id_number"],
+           birth=people[1]["birth"])
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch, only_valid_rows=True)
+    # the other three are imported; the fourth is refused with its reason, nothing is doubled
+    assert (batch.state, batch.imported_rows, batch.valid_rows) == (State.DONE, 3, 3)
+    assert Member.objects.filter(import_batch=batch).count() == 3
+    assert Member.objects.filter(id_number_digest=crypto.blind_index(people[1]["id_number"])).count() == 1
+    assert [entry["line"] for entry in batch.errors] == [3]
+    assert "不在您的管辖范围" in " ".join(batch.errors[0]["messages"])
+
+
 def test_uploads_that_cannot_be_imported_are_refused(city, street_admin, leader):
     branch = city.org(city.dahanggong)
     with pytest.raises(ValidationError, match="只能导入"):
