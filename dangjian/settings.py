@@ -391,6 +391,12 @@ UNFOLD = {
 # (area depth ≤ DEPTH) are computed by a background job (cron: `manage.py refresh_dashboard
 # --enqueue` nightly) and read from the table while younger than MAX_AGE_HOURS; older, or deeper
 # areas, are computed live. The page says how fresh its figures are.
+# Roster import (members/import_check.py): a file of PARALLEL_FROM_ROWS rows or more is checked
+# in PROCESSES processes at once (at most one per core; forked from the task worker). 1 = never.
+DANGJIAN_IMPORT = {
+    "PROCESSES": env.int("IMPORT_PROCESSES", default=2),
+    "PARALLEL_FROM_ROWS": env.int("IMPORT_PARALLEL_FROM_ROWS", default=5000),
+}
 DANGJIAN_DASHBOARD_ROLLUP = {
     "DEPTH": env.int("DASHBOARD_ROLLUP_DEPTH", default=3),
     "MAX_AGE_HOURS": env.int("DASHBOARD_ROLLUP_MAX_AGE_HOURS", default=26),

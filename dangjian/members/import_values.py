@@ -89,8 +89,9 @@ class FieldChecks:
 class Preparer:
     """The prepared values (PREPARED_FIELDS order) of an accepted row, or the reasons it is refused."""
 
-    def __init__(self, *, sexes: dict):
+    def __init__(self, *, sexes: dict, keyring: crypto.Keyring):
         self.sexes = sexes  # {sex code: Code}, looked up once per file
+        self.keyring = keyring
         self.checks = FieldChecks()
         self.default_employment = Member._meta.get_field("employment").get_default()
 
@@ -105,8 +106,8 @@ class Preparer:
         ethnicity, education = fields.get("ethnicity"), fields.get("education")
         draft.ethnicity_id = ethnicity.pk if ethnicity is not None else None
         draft.education_id = education.pk if education is not None else None
-        services.fill_id_number(draft, number, digest=crypto.blind_index(number),
-                                sex=self.sexes[sex_code_from_id(number)])
+        services.fill_id_number(draft, number, digest=self.keyring.blind_index(number),
+                                sex=self.sexes[sex_code_from_id(number)], keyring=self.keyring)
         draft.sex_id = draft.sex.pk
         services._finish(draft)
         return draft, self.checks.errors(draft)

@@ -129,14 +129,14 @@ def open_sheet(data: bytes, file_name: str) -> Sheet:
     except (CalamineError, ValueError, OSError, IndexError) as error:
         raise UnreadableFile("无法读取该文件，请确认它是Excel（.xlsx）文件且没有加密。") from error
     first_row = sheet.start[0] if sheet.start else 0
-    return Sheet(rows=((first_row + offset + 1, [_without_nul(cell) for cell in cells])
-                       for offset, cells in enumerate(sheet.iter_rows())),
+    return Sheet(rows=((first_row + offset + 1, cells) for offset, cells in enumerate(sheet.iter_rows())),
                  last_line=first_row + sheet.height)
 
 
 def _without_nul(cell):
     """NUL characters mean nothing in a roster and PostgreSQL refuses them in text and JSON (the
-    batch keeps the headers and failed rows as JSON): dropped as the cell is read."""
+    batch keeps the headers and failed rows as JSON): dropped from the cells that are kept — the
+    header rows (``detect_layout``) and the mapped cells of each row (``RowReader``)."""
     return cell.replace("\x00", "") if isinstance(cell, str) else cell
 
 
@@ -192,7 +192,7 @@ def detect_layout(sheet: Sheet, *, samples: int = 5) -> Layout:
     first rows of ``sheet``; the caller opens the file again to read the data."""
     head = []
     for line, cells in sheet.rows:
-        head.append((line, cells))
+        head.append((line, [_without_nul(cell) for cell in cells]))
         if len(head) >= HEADER_SCAN_ROWS + samples:
             break
     candidates = [(sum(recognise(cell) is not None for cell in cells), -index)
@@ -265,11 +265,14 @@ class RowReader:
     """Turns the cells of one row into a :class:`Row`, collecting every error (not just the first).
 
     Code-table lookups go through ``services._code`` once per distinct text (a roster repeats
-    '汉族' thousands of times)."""
+    '汉族' thousands of times) — or, given ``code_tables`` ({table: its codes in order}, read
+    before the check starts), through the same matching without the database, which is what
+    lets the check run in forked processes (``import_check``)."""
 
-    def __init__(self, columns: dict[str, int], *, today: datetime.date):
+    def __init__(self, columns: dict[str, int], *, today: datetime.date, code_tables: dict | None = None):
         self.columns = columns
         self.today = today
+        self.code_tables = code_tables
         self._codes: dict[tuple[str, str], object] = {}
 
     def _cells(self, cells: list) -> dict:
@@ -279,7 +282,12 @@ class RowReader:
         for key, index in self.columns.items():
             if index < width:
                 value = cells[index]
-                if value is not None and not (isinstance(value, str) and not value.strip()):
+                if isinstance(value, str):
+                    if "\x00" in value:
+                        value = _without_nul(value)
+                    if value.strip():
+                        found[key] = value
+                elif value is not None:
                     found[key] = value
         return found
 
@@ -288,13 +296,18 @@ class RowReader:
         cache_key = (table, text)
         if cache_key not in self._codes:
             try:
-                self._codes[cache_key] = services._code(table, text, key, label)
+                self._codes[cache_key] = self._lookup_code(table, text, key, label)
             except ValidationError as error:
                 self._codes[cache_key] = error
         found = self._codes[cache_key]
         if isinstance(found, ValidationError):
             raise found
         return found
+
+    def _lookup_code(self, table: str, text: str, key: str, label: str):
+        if self.code_tables is None:
+            return services._code(table, text, key, label)
+        return services.code_among(self.code_tables[table], table, text.strip(), key, label)
 
     def read(self, line: int, cells: list) -> Row:
         cells = self._cells(cells)

@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
@@ -72,9 +73,24 @@ def _code(table: str, value, field: str, label: str) -> Code | None:
             raise ValidationError({field: f"{label}不正确。"})
         return value
     text = str(value).strip()
-    found = (Code.objects.of(table).filter(code=text).first()
-             or Code.objects.of(table).filter(name=text).first()
-             or (Code.objects.of(table).filter(name=f"{text}族").first() if table == CodeTable.ETHNICITY else None))
+    names = [text, f"{text}族"] if table == CodeTable.ETHNICITY else [text]
+    return code_among(Code.objects.of(table).filter(Q(code=text) | Q(name__in=names)), table, text, field, label)
+
+
+def code_among(codes, table: str, text: str, field: str, label: str) -> Code:
+    """Among ``codes`` (in the table's order), the entry ``text`` names: its code first, else its
+    name, else (ethnicity) its name without the 族 ('汉' → 汉族); refused in Chinese when none
+    does. ``_code`` asks the database for the candidates; an import passes the whole table, read
+    once (``importing.RowReader``)."""
+    by_code = by_name = by_short_name = None
+    for code in codes:
+        if code.code == text and by_code is None:
+            by_code = code
+        elif code.name == text and by_name is None:
+            by_name = code
+        elif table == CodeTable.ETHNICITY and code.name == f"{text}族" and by_short_name is None:
+            by_short_name = code
+    found = by_code or by_name or by_short_name
     if found is None:
         raise ValidationError({field: f"{label}“{text}”不在国家标准代码表中。"})
     return found
@@ -136,11 +152,11 @@ def _set_id_number(member: Member, raw: str) -> None:
                    sex=Code.objects.of(CodeTable.SEX).get(code=sex_code_from_id(number)))
 
 
-def fill_id_number(member: Member, number: str, *, digest: str, sex: Code) -> None:
+def fill_id_number(member: Member, number: str, *, digest: str, sex: Code, keyring: crypto.Keyring | None = None) -> None:
     """Store a validated ID number on ``member`` (ciphertext, digest, masked copy) with the birth
     date and sex it carries. No query: the caller has checked uniqueness and looked up ``sex``
-    (member_create per member; an import once for the whole file)."""
-    member.id_number_ciphertext = crypto.encrypt(number)
+    (member_create per member; an import once for the whole file, with the keys in a ``keyring``)."""
+    member.id_number_ciphertext = keyring.encrypt(number) if keyring else crypto.encrypt(number)
     member.id_number_digest = digest
     member.id_number_masked = mask_id_number(number)
     member.birth_date = birth_date_from_id(number)

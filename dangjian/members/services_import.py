@@ -5,22 +5,21 @@ The rows are checked once, at the preview, with the rules ``services.member_crea
 tables through ``services._code``, dates through ``services._check_dates``) and
 ``import_values.Preparer`` derives the rest with ``fill_id_number`` and ``_finish`` and runs the
 model fields' own ``clean`` (what ``full_clean`` runs) — without a Member instance per row,
-which cost more than everything else. What differs is how often the database is asked: the
-code tables once per distinct value, ID-number uniqueness once for the whole file (digests),
-the organization once per batch. The accepted rows, with their ID numbers already encrypted,
-go to a prepared file beside the upload; the commit re-checks uniqueness (someone may have
-registered a number since) and writes them in one transaction — all or nothing — with ``COPY``
+which cost more than everything else; ``import_check`` runs them over the rows, in several
+processes for a large file. What differs is how often the database is asked: the code tables
+once per file, ID-number uniqueness once for the whole file (digests), the organization once
+per batch. The accepted rows, with their ID numbers already encrypted, go to a prepared file
+beside the upload; the commit writes them in one transaction — all or nothing — with ``COPY``
 on PostgreSQL (``executemany`` on SQLite), their history rows with one INSERT … SELECT. The
-batch gets one audit entry (``record_import``) instead of one per member.
+batch gets one audit entry (``record_import``) instead of one per member. A number someone
+registered after the preview is found by the unique digest refusing the insert, and only then
+looked for (``_refuse_registered_since_preview``).
 """
 
 import contextlib
-import datetime
 import hashlib
 import json
-import operator
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 
@@ -32,11 +31,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
-from dangjian.core import crypto, worker_locks
+from dangjian.core import worker_locks
 from dangjian.core.id_numbers import normalize_id_number
 from dangjian.core.masking import mask_id_number
-from dangjian.core.models import Code, CodeTable
-from dangjian.members import import_values, importing, selectors, selectors_import, services
+from dangjian.members import import_check, import_values, importing, selectors, selectors_import, services
 from dangjian.members.models import ColumnMapping, ImportBatch, Member
 
 State = ImportBatch.State
@@ -45,7 +43,6 @@ PREVIEWABLE = (State.UPLOADED, State.PREVIEWED, State.FAILED)  # FAILED: check a
 PHASE_CHECK, PHASE_COMMIT = "check", "commit"
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 INSERT_CHUNK = 2000
-PROGRESS_EVERY = 2000
 PROGRESS_SECONDS = 0.5  # each report is a committed write (a WAL flush on PostgreSQL): not more often
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024  # see _roomy_page_cache
 PREPARED_FIELDS = import_values.PREPARED_FIELDS
@@ -174,73 +171,43 @@ class _Outcome:
 
 
 def _prepare(*, actor, batch: ImportBatch, columns: dict[str, int]) -> _Outcome:
-    """One pass over the file: validate, derive and encrypt each row; one query for duplicates."""
+    """Check every row (``import_check``: validate, derive, encrypt; several processes for a
+    large file), then the file as a whole: numbers repeated within it, and one query for the
+    numbers already registered."""
+    checker = import_check.RowChecker(columns, today=timezone.localdate())
+    rows = _data_rows(batch)
+    next_report = [0.0]
+
+    def on_progress(done: int) -> None:
+        if time.monotonic() >= next_report[0]:
+            _report(batch, progress=min(95, 1 + 94 * done // max(len(rows), 1)))
+            next_report[0] = time.monotonic() + PROGRESS_SECONDS
+
+    part = import_check.check_rows(checker, rows, processes=import_check.processes_for(len(rows)),
+                                   on_progress=on_progress)
+    errors = part.errors
+    for line, message in importing.find_repeated_numbers(part.numbers).items():
+        _add_error(errors, line, message, part.shown)
+    for line, message in _already_registered(actor, part.digests).items():
+        _add_error(errors, line, message, part.shown)
     outcome = _Outcome()
-    today = timezone.localdate()
-    reader = importing.RowReader(columns, today=today)
-    preparer = import_values.Preparer(sexes={code.code: code for code in Code.objects.of(CodeTable.SEX)})
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_iso_date).encode
-    values_of = operator.attrgetter(*PREPARED_FIELDS)
-    errors: dict[int, dict] = {}
-    numbers: list[tuple[int, str]] = []
-    digests: dict[str, int] = {}
-    shown: dict[int, tuple[str, str]] = {}
-    with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".tsv", delete=False) as prepared:
-        rows, expected = _data_rows(batch)
-        write = prepared.write
-        next_report = 0.0
-        for line, cells in rows:
-            outcome.total += 1
-            if outcome.total % PROGRESS_EVERY == 0 and time.monotonic() >= next_report:
-                _report(batch, progress=min(95, 1 + 94 * outcome.total // max(expected, 1)))
-                next_report = time.monotonic() + PROGRESS_SECONDS
-            row = reader.read(line, cells)
-            if row.number:
-                numbers.append((line, row.number))
-            if row.ok:
-                draft, refusals = preparer.prepare(row.fields, row.number)
-                row.errors.extend(refusals)
-            if not row.ok:
-                errors[line] = _error_entry(row)
-                continue
-            digests[draft.id_number_digest] = line
-            for old_digest in crypto.blind_indexes(row.number)[1:]:  # rows not yet under the rotated key
-                digests[old_digest] = line
-            shown[line] = (draft.name, draft.id_number_masked)
-            write(f"{line}\t{draft.id_number_digest}\t")
-            write(dumps(values_of(draft)))
-            write("\n")
-        for line, message in importing.find_repeated_numbers(numbers).items():
-            _add_error(errors, line, message, shown)
-        for line, message in _already_registered(actor, digests).items():
-            _add_error(errors, line, message, shown)
-        prepared.flush()
-        prepared.seek(0)
-        outcome.prepared_path = default_storage.save(f"imports/prepared/batch-{batch.pk}.tsv", File(prepared))
-    os.unlink(prepared.name)
+    outcome.total = part.total
+    try:
+        with open(part.prepared_path, "rb") as prepared:
+            outcome.prepared_path = default_storage.save(f"imports/prepared/batch-{batch.pk}.tsv", File(prepared))
+    finally:
+        os.unlink(part.prepared_path)
     outcome.errors = [errors[line] for line in sorted(errors)]
     return outcome
 
 
-def _data_rows(batch: ImportBatch) -> tuple[Iterator[tuple[int, list]], int]:
-    """The non-blank rows below the header, and about how many there are (for the progress bar)."""
+def _data_rows(batch: ImportBatch) -> list[tuple[int, list]]:
+    """The non-blank rows below the header (read whole: the check cuts them into slices)."""
     with batch.file.open("rb") as handle:
         data = handle.read()
     header_line = batch.mapping["header_line"]
     sheet = importing.open_sheet(data, batch.file_name)
-    rows = ((line, cells) for line, cells in sheet.rows if line > header_line and not importing.is_blank(cells))
-    return rows, max(sheet.last_line - header_line, 1)
-
-
-def _iso_date(value) -> str:
-    """Dates go to the prepared file as ISO text (both databases read it back)."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    raise TypeError(f"cannot prepare {type(value).__name__}")
-
-
-def _error_entry(row: importing.Row) -> dict:
-    return {"line": row.line, "name": row.name, "id": row.shown_number, "messages": list(row.errors)}
+    return [(line, cells) for line, cells in sheet.rows if line > header_line and not importing.is_blank(cells)]
 
 
 def _add_error(errors: dict[int, dict], line: int, message: str, shown: dict[int, tuple[str, str]]) -> None:
