@@ -34,7 +34,15 @@ from dangjian.accounts import audit, scoping
 from dangjian.core import worker_locks
 from dangjian.core.id_numbers import normalize_id_number
 from dangjian.core.masking import mask_id_number
-from dangjian.members import import_check, import_values, importing, selectors, selectors_import, services
+from dangjian.members import (
+    import_check,
+    import_insert,
+    import_values,
+    importing,
+    selectors,
+    selectors_import,
+    services,
+)
 from dangjian.members.models import ColumnMapping, ImportBatch, Member
 
 State = ImportBatch.State
@@ -42,7 +50,6 @@ PREVIEWABLE = (State.UPLOADED, State.PREVIEWED, State.FAILED)  # FAILED: check a
 # What a QUEUED/RUNNING batch is doing (kept in ``mapping``: the model has one pair of states).
 PHASE_CHECK, PHASE_COMMIT = "check", "commit"
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
-INSERT_CHUNK = 2000
 PROGRESS_SECONDS = 0.5  # each report is a committed write (a WAL flush on PostgreSQL): not more often
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024  # see _roomy_page_cache
 PREPARED_FIELDS = import_values.PREPARED_FIELDS
@@ -332,17 +339,17 @@ def _refuse_registered_since_preview(actor, batch: ImportBatch, skip: set[int]) 
 
 def _insert(*, actor, batch: ImportBatch, skip: set[int]) -> int:
     """Members, then their history rows ('+', by ``actor``), then the batch and its audit entry:
-    one transaction. Rows go in as plain values (COPY on PostgreSQL, executemany elsewhere) —
-    the values services.member_create would save, prepared and checked at the preview."""
+    one transaction. The rows go in as prepared and checked at the preview — the values
+    services.member_create would save — through ``import_insert``."""
     now = timezone.now()
-    members = _Table(Member, first=PREPARED_FIELDS, skip={"id"})
-    constants = members.constants(Member(organization_id=batch.organization_id, import_batch_id=batch.pk,
-                                         created_at=now))
+    template = Member(organization_id=batch.organization_id, import_batch_id=batch.pk, created_at=now)
     with _roomy_page_cache(), transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.state != State.RUNNING:
             raise ValidationError("该批次的状态已变化，未导入。")
-        imported = members.write(values + constants for values in _kept_rows(batch, skip))
+        with default_storage.open(batch.mapping["prepared"], "rb") as handle:
+            kept = (raw for raw in handle if int(raw.split(b"\t", 1)[0]) not in skip)
+            imported = import_insert.insert_prepared(kept, template=template)
         _copy_to_history(batch, history_type="+", actor=actor, at=now)
         skipped = batch.total_rows - imported
         batch.state = State.DONE
@@ -375,13 +382,6 @@ def _roomy_page_cache():
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _kept_rows(batch: ImportBatch, skip: set[int]) -> Iterator[list]:
-    """The prepared values (PREPARED_FIELDS order) of the rows being imported."""
-    for line, values in _prepared_rows(batch):
-        if line not in skip:
-            yield values
-
-
 def _copy_to_history(batch: ImportBatch, *, history_type: str, actor, at) -> None:
     """The batch's members as they are now, one history row each ('+' created, '-' removed), by
     ``actor`` — what django-simple-history records on save or delete, written by the database in
@@ -397,54 +397,6 @@ def _copy_to_history(batch: ImportBatch, *, history_type: str, actor, at) -> Non
            f"{quote('import_batch_id')} = %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [history_date, history_type, actor.pk, batch.pk])
-
-
-class _Table:
-    """A model's table written with plain values: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
-
-    Rows are the varying columns (``first``, as JSON-safe values: dates as ISO text, which both
-    databases read) followed by the constant ones (defaults, the organization, the batch, the
-    time), taken from a template instance and adapted for the database once."""
-
-    def __init__(self, model, *, first: tuple[str, ...], skip: set[str]):
-        self.model = model
-        by_name = {field.attname: field for field in model._meta.concrete_fields}
-        self.fields = [by_name[name] for name in first]
-        self.fields += [field for field in model._meta.concrete_fields
-                        if field.attname not in skip and field.attname not in first]
-        self.varying = len(first)
-
-    def constants(self, instance) -> list:
-        """The values of the columns after ``first``, from ``instance``, adapted for the database."""
-        return [field.get_db_prep_save(getattr(instance, field.attname), connection)
-                for field in self.fields[self.varying:]]
-
-    def write(self, rows) -> int:
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in self.fields)
-        table = quote(self.model._meta.db_table)
-        written = 0
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        written += 1
-                return written
-            placeholders = ", ".join(["%s"] * len(self.fields))
-            # Names come from the model's _meta; the values are parameters.
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-            chunk = []
-            for row in rows:
-                chunk.append(row)
-                if len(chunk) >= INSERT_CHUNK:
-                    cursor.executemany(sql, chunk)
-                    written += len(chunk)
-                    chunk = []
-            if chunk:
-                cursor.executemany(sql, chunk)
-                written += len(chunk)
-        return written
 
 
 def _prepared_index(batch: ImportBatch) -> Iterator[tuple[int, str]]:

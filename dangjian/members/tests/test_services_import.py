@@ -147,6 +147,21 @@ def test_number_registered_after_the_preview_is_skipped_when_only_valid_rows_are
     assert "不在您的管辖范围" in " ".join(batch.errors[0]["messages"])
 
 
+def test_text_with_backslashes_quotes_and_tabs_is_stored_as_written(city, street_admin):
+    # the rows travel as JSON through a staging table (COPY's text format escapes backslashes)
+    people = [person(index) for index in range(2)]
+    rows = [clean_row(p) for p in people]
+    notes, workplace = 'C:\\党员\\名单 "第一批"\t\\N 结束', "某某\\N公司 \\\\ 二部"
+    rows[0][HEADERS.index("备注")] = notes
+    rows[1][HEADERS.index("工作单位")] = workplace
+    batch = previewed(street_admin, city.org(city.dahanggong), workbook_bytes([HEADERS] + rows))
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch)
+    assert batch.state == State.DONE
+    first = Member.objects.get(id_number_digest=crypto.blind_index(people[0]["id_number"]))
+    second = Member.objects.get(id_number_digest=crypto.blind_index(people[1]["id_number"]))
+    assert first.notes == notes and second.workplace_text == workplace
+
+
 def test_uploads_that_cannot_be_imported_are_refused(city, street_admin, leader):
     branch = city.org(city.dahanggong)
     with pytest.raises(ValidationError, match="只能导入"):
