@@ -168,7 +168,15 @@ def _csv_lines(reader) -> Iterator[tuple[int, list]]:
 
 
 def is_blank(cells: list) -> bool:
-    return all(cell_text(cell) == "" for cell in cells)
+    """Whether every cell reads as nothing (``cell_text`` is empty): None, or text of spaces.
+    Asked of every row of the file, so without ``cell_text``'s conversions: any other value
+    (a number, a date, a boolean) reads as something."""
+    for cell in cells:
+        if cell is None:
+            continue
+        if not isinstance(cell, str) or cell.strip():
+            return False
+    return True
 
 
 @dataclass

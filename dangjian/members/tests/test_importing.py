@@ -292,3 +292,12 @@ def _validated_by_stdnum_in_one_call(raw):
 def test_validate_id_number_answers_exactly_as_stdnum_validate_in_one_call(raw):
     # validate_id_number remembers the region verdict per (region, year) across calls
     assert _outcome(validate_id_number, raw) == _outcome(_validated_by_stdnum_in_one_call, raw)
+
+
+cells = st.one_of(st.none(), st.text(alphabet=" \t\u3000\xa0ab汉0", max_size=4), st.floats(allow_nan=False),
+                  st.integers(), st.booleans(), dates)
+
+
+@given(st.lists(cells, max_size=6))
+def test_a_row_is_blank_exactly_when_every_cell_reads_as_nothing(row):
+    assert importing.is_blank(row) == all(import_cells.cell_text(cell) == "" for cell in row)
