@@ -315,10 +315,10 @@ def test_reveal_without_htmx_shows_a_page_with_the_number(city, superuser, commu
 
 def test_roster_page_queries_are_pinned(roster, street_admin, django_assert_num_queries):
     # session, user, grants, education codes, bounded count, page, organizations, sexes, floating
-    # flags, and Django's module-permission lookups for the sidebar (user and group permissions)
+    # flags; no permission lookups for Django's application list, which no page shows
     client = _client(street_admin)
     client.get(ROSTER)
-    with django_assert_num_queries(11) as captured:
+    with django_assert_num_queries(9) as captured:
         response = client.get(ROSTER)
     assert "王建国" in _rows(response)
     # the one count is bounded, never a COUNT over the whole scope; the page reads member columns
