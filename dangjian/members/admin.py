@@ -8,7 +8,9 @@ stored pinyin with the primary key in the same direction, search over normalised
 
 import datetime
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import get_select2_language
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.validators import EMPTY_VALUES
@@ -154,7 +156,8 @@ class StandingFilter(_PlainDropdownFilter):
 
 
 class ScopedAutocompleteForm(AutocompleteDropdownForm):
-    """The selected organization is rendered from the actor's scope only (never another's name)."""
+    """The selected organization is rendered from the actor's scope only (never another's name).
+    Kept as the filter's ``form_class``: the admin's media (select2) is read from it."""
 
     def __init__(self, request, name, *args, **kwargs):
         super().__init__(request, name, *args, **kwargs)
@@ -162,10 +165,17 @@ class ScopedAutocompleteForm(AutocompleteDropdownForm):
 
 
 class OrganizationSubtreeFilter(AutocompleteSelectFilter):
-    """An organization and everything under it (a materialized-path prefix range)."""
+    """An organization and everything under it (a materialized-path prefix range).
+
+    Rendered by ``roster_organization_filter.html`` as the markup unfold's autocomplete widget
+    writes (same attributes, so select2 searches ``/admin/autocomplete/`` as before), without a
+    form and a widget per request; the selected organization is the one ``queryset`` already
+    read from the actor's scope, not a second query."""
 
     title = "党组织（含下级）"
     form_class = ScopedAutocompleteForm
+    template = "members/admin/roster_organization_filter.html"
+    selected = None
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -177,7 +187,22 @@ class OrganizationSubtreeFilter(AutocompleteSelectFilter):
             organization = None
         if organization is None:
             return queryset.none()
+        self.selected = organization
         return selectors.member_filter(queryset, organization=organization)
+
+    def choices(self, changelist):
+        yield {
+            "name": self.lookup_kwarg,
+            "url": reverse("admin:autocomplete", current_app=self.model_admin.admin_site.name),
+            "app_label": self.field.model._meta.app_label,
+            "model_name": self.field.model._meta.model_name,
+            "field_name": self.field.name,
+            "language": get_select2_language(),
+            "selected": self.selected,
+            # a value outside the actor's scope (or no organization at all): the form's error
+            "error": (forms.ModelChoiceField.default_error_messages["invalid_choice"]
+                      if self.selected is None and self.value() not in EMPTY_VALUES else ""),
+        }
 
 
 # ---------------------------------------------------------------- the roster

@@ -128,6 +128,7 @@ def test_organization_filter_outside_scope_shows_nothing_and_no_name(roster, cit
     assert response.status_code == 200
     assert "孙秦淮" not in response.content.decode()
     assert outside.name not in response.content.decode()
+    assert "选择一个有效的选项" in response.content.decode()  # the filter says the choice is not offered
 
 
 def test_left_members_are_hidden_by_default_and_reachable(roster, superuser, street_admin):
@@ -330,6 +331,21 @@ def test_roster_page_queries_are_pinned(roster, street_admin, django_assert_num_
     selected = page.split(" FROM ")[0]
     assert "core_code" not in selected and "organizations_" not in selected
     assert "id_number_ciphertext" not in selected
+
+
+def test_roster_organization_filter_reads_the_organization_once(roster, city, street_admin,
+                                                                django_assert_num_queries):
+    # the pinned page's nine, and the chosen organization read once from the actor's scope: the
+    # filter panel shows the one the filter found (no second read for the autocomplete widget)
+    client = _client(street_admin)
+    url = f"{ROSTER}?organization__id__exact={city.org(city.dahanggong).pk}"
+    client.get(url)
+    with django_assert_num_queries(10) as captured:
+        response = client.get(url)
+    assert "王建国" in _rows(response)
+    assert f'selected>{city.org(city.dahanggong).name}<' in response.content.decode()
+    assert sum('FROM "organizations_partyorganization"' in query["sql"].split(" WHERE ")[0]
+               for query in captured.captured_queries) == 2  # the filter's, and the page's names
 
 
 def test_roster_shows_its_total_and_past_the_cap_no_exact_count(roster, street_admin, monkeypatch):
