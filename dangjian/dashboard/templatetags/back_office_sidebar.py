@@ -28,11 +28,13 @@ def _key(groups) -> tuple | None:
     for group in groups:
         items = []
         for item in group.get("items", ()):
-            shown = tuple(sorted((name, value) for name, value in item.items() if not callable(value)))
+            # in the dict's own order: the same construction gives the same key (another order
+            # would only miss the cache, never share it)
+            shown = tuple((name, value) for name, value in item.items() if not callable(value))
             if not all(isinstance(value, _PLAIN) for _name, value in shown):
                 return None
             items.append(shown)
-        shown_group = tuple(sorted((name, value) for name, value in group.items() if name != "items"))
+        shown_group = tuple((name, value) for name, value in group.items() if name != "items")
         if not all(isinstance(value, _PLAIN) for _name, value in shown_group):
             return None
         parts.append((shown_group, tuple(items)))
