@@ -7,6 +7,7 @@ stored pinyin with the primary key in the same direction, search over normalised
 """
 
 import datetime
+import functools
 import hashlib
 
 from django import forms
@@ -309,7 +310,10 @@ class CountedPaginator(Paginator):
         self.__dict__["count"] = count
 
 
+@functools.lru_cache(maxsize=256)
 def _badge(text: str, tone: str = "") -> str:
+    """A label's badge. The texts are the roster's fixed labels (statuses, employment, standing,
+    care markers), so each badge is built once per process instead of once per cell."""
     tones = {
         "danger": "bg-red-100 text-red-700 dark:bg-red-500/20 dark:text-red-400",
         "warning": "bg-orange-100 text-orange-700 dark:bg-orange-500/20 dark:text-orange-400",
