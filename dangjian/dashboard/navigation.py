@@ -68,11 +68,14 @@ def sidebar_for(request, is_active) -> list[dict]:
             decided[permission] = bool(permission(request))
         return decided[permission]
 
-    return [
-        {**group, "items": [{**item, "has_permission": allowed(item["permission"]),
-                             "active": is_active(request, item["link"])} for item in group["items"]]}
-        for group in _groups()
-    ]
+    def for_request(item) -> dict:
+        # a link may still be a callable of the request (unfold's convention): resolved here,
+        # so the rendered link is plain text and part of the sidebar's render key
+        link = str(item["link"](request) if callable(item["link"]) else item["link"])
+        return {**item, "link": link, "has_permission": allowed(item.get("permission")),
+                "active": is_active(request, link)}
+
+    return [{**group, "items": [for_request(item) for item in group["items"]]} for group in _groups()]
 
 
 def _groups() -> list[dict]:
