@@ -1,6 +1,17 @@
-"""The back-office sidebar: grouped by the work, shown only where the user has a role."""
+"""The back-office sidebar: grouped by the work, shown only where the user has a role.
 
-from django.urls import reverse
+unfold builds the sidebar on every back-office page: it deep-copies this structure, evaluates
+each item's permission callback (about forty, most of them the same role check) and renders
+forty-five items through its templates (≈ 16 ms of a 50 ms roster page). Here the structure
+(titles in the active language, reversed links) is built once per language and script prefix,
+and ``sidebar_for`` answers each distinct permission callback once per request
+(``core.admin_site`` renders it; the per-user part is only which items show and which is active).
+"""
+
+import functools
+
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts import scoping
@@ -39,8 +50,50 @@ def _school_pages(request):
 
 
 def sidebar_navigation(request):
-    # Called once per page (unfold builds the sidebar per request): the links are reversed here,
-    # once each, rather than as lazy strings unfold evaluates again for every use.
+    """The sidebar as unfold's ``SIDEBAR["navigation"]`` setting reads it (a fresh copy)."""
+    return [{**group, "items": [dict(item) for item in group["items"]]} for group in _groups()]
+
+
+def sidebar_for(request, is_active) -> list[dict]:
+    """The sidebar for this request: the built structure, each item marked ``has_permission``
+    and ``active`` (``is_active(request, link)``, unfold's rule). Each distinct permission
+    callback runs once per request: nothing is remembered across requests but the structure,
+    which is the same for every user."""
+    decided = {}
+
+    def allowed(permission) -> bool:
+        if permission is None:
+            return True
+        if permission not in decided:
+            decided[permission] = bool(permission(request))
+        return decided[permission]
+
+    def for_request(item) -> dict:
+        # a link may still be a callable of the request (unfold's convention): resolved here,
+        # so the rendered link is plain text and part of the sidebar's render key
+        link = str(item["link"](request) if callable(item["link"]) else item["link"])
+        return {**item, "link": link, "has_permission": allowed(item.get("permission")),
+                "active": is_active(request, link)}
+
+    return [{**group, "items": [for_request(item) for item in group["items"]]} for group in _groups()]
+
+
+def _groups() -> list[dict]:
+    return _built_groups(get_language(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=16)
+def _built_groups(language: str, script_prefix: str) -> list[dict]:
+    """The groups with their titles translated and their links reversed, once per language and
+    script prefix (the arguments are the cache key: ``reverse`` and ``gettext`` read them)."""
+    return [
+        {**group, "title": str(group["title"]),
+         "items": [{**item, "title": str(item["title"])} for item in group["items"]]}
+        for group in _navigation()
+    ]
+
+
+def _navigation() -> list[dict]:
     return [
         {
             "title": _("工作台"),
@@ -70,7 +123,7 @@ def sidebar_navigation(request):
                 {"title": _("组织关系转接"), "icon": "swap_horiz", "link": reverse("members:transfers"),
                  "permission": _has_role},
                 {"title": _("流动党员"), "icon": "directions_walk",
-                 "link": lambda request: f"{reverse('members:care')}?group=floating_out", "permission": _has_role},
+                 "link": f"{reverse('members:care')}?group=floating_out", "permission": _has_role},
                 {"title": _("关爱台账/走访"), "icon": "volunteer_activism", "link": reverse("members:care"),
                  "permission": _has_role},
                 {"title": _("导入"), "icon": "upload_file", "link": "/members/import/",

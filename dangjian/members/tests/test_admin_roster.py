@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dangjian.accounts.models import AuditAction, AuditEntry
 from dangjian.core.models import Code
+from dangjian.members import admin as member_admin
 from dangjian.members import services
 from dangjian.members.models import Employment, Member, Standing
 from dangjian.members.tests.factories import member, valid_id_number
@@ -128,6 +129,7 @@ def test_organization_filter_outside_scope_shows_nothing_and_no_name(roster, cit
     assert response.status_code == 200
     assert "孙秦淮" not in response.content.decode()
     assert outside.name not in response.content.decode()
+    assert "选择一个有效的选项" in response.content.decode()  # the filter says the choice is not offered
 
 
 def test_left_members_are_hidden_by_default_and_reachable(roster, superuser, street_admin):
@@ -315,10 +317,11 @@ def test_reveal_without_htmx_shows_a_page_with_the_number(city, superuser, commu
 
 def test_roster_page_queries_are_pinned(roster, street_admin, django_assert_num_queries):
     # session, user, grants, education codes, bounded count, page, organizations, sexes, floating
-    # flags, and Django's module-permission lookups for the sidebar (user and group permissions)
+    # flags; no permission lookups for Django's application list, which no page shows
     client = _client(street_admin)
     client.get(ROSTER)
-    with django_assert_num_queries(11) as captured:
+    member_admin._SMALL_LISTS.clear()  # a list not seen yet: the bounded count, then the page
+    with django_assert_num_queries(9) as captured:
         response = client.get(ROSTER)
     assert "王建国" in _rows(response)
     # the one count is bounded, never a COUNT over the whole scope; the page reads member columns
@@ -330,6 +333,43 @@ def test_roster_page_queries_are_pinned(roster, street_admin, django_assert_num_
     selected = page.split(" FROM ")[0]
     assert "core_code" not in selected and "organizations_" not in selected
     assert "id_number_ciphertext" not in selected
+
+
+def test_a_small_roster_seen_again_counts_with_its_page(roster, street_admin, django_assert_num_queries):
+    # the list was found within the cap: the page query counts its rows (COUNT(*) OVER ()),
+    # the bounded count is not run again, and the page shows the same rows and total
+    member_admin._SMALL_LISTS.clear()
+    client = _client(street_admin)
+    first = client.get(ROSTER)
+    with django_assert_num_queries(8) as captured:
+        response = client.get(ROSTER)
+    assert "共 3 名党员" in first.content.decode() and "共 3 名党员" in response.content.decode()
+    assert _rows(response) == _rows(first)
+    counts = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert len(counts) == 1 and "OVER ()" in counts[0] and "LIMIT 50" in counts[0]
+    # another page, another order, a filter: the same answers as the count-then-page path
+    for query in ("?o=5.1", "?status=full", "?q=wjg", "?all="):
+        member_admin._SMALL_LISTS.clear()
+        counted = _rows(client.get(f"{ROSTER}{query}"))
+        assert _rows(client.get(f"{ROSTER}{query}")) == counted, query
+    # past the last page: the usual path answers (Django's redirect for a page out of range)
+    assert client.get(f"{ROSTER}?p=9").status_code == client.get(f"{ROSTER}?p=9").status_code
+
+
+def test_roster_organization_filter_reads_the_organization_once(roster, city, street_admin,
+                                                                django_assert_num_queries):
+    # the pinned page's nine, and the chosen organization read once from the actor's scope: the
+    # filter panel shows the one the filter found (no second read for the autocomplete widget)
+    client = _client(street_admin)
+    url = f"{ROSTER}?organization__id__exact={city.org(city.dahanggong).pk}"
+    client.get(url)
+    member_admin._SMALL_LISTS.clear()
+    with django_assert_num_queries(10) as captured:
+        response = client.get(url)
+    assert "王建国" in _rows(response)
+    assert f'selected>{city.org(city.dahanggong).name}<' in response.content.decode()
+    assert sum('FROM "organizations_partyorganization"' in query["sql"].split(" WHERE ")[0]
+               for query in captured.captured_queries) == 2  # the filter's, and the page's names
 
 
 def test_roster_shows_its_total_and_past_the_cap_no_exact_count(roster, street_admin, monkeypatch):
