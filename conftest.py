@@ -96,6 +96,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """Test databases copied from a migrated template (tests/database_templates.py), unless
+    ``--reuse-db`` or ``--no-migrations`` ask for pytest-django's own ways."""
+    if request.config.getvalue("reuse_db") or request.config.getvalue("nomigrations"):
+        return
+    from django.db import connections
+
+    from tests import database_templates
+
+    for connection in connections.all():
+        database_templates.install(connection)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
     """pytest-django's test databases, with the serialized copy kept where every connection finds it.
 
