@@ -126,10 +126,20 @@ def check_rows(checker: RowChecker, rows: list[tuple[int, list]], *, processes: 
             scale = len(rows) / max(first_end, 1)
             parts = [checker.check(rows[:first_end],
                                    (lambda done: on_progress(int(done * scale))) if on_progress else None)]
-            parts += [future.result() for future in others]
+            try:
+                parts += [future.result() for future in others]
+            except BaseException:
+                _discard(parts + [future.result() for future in others if future.done() and not future.exception()])
+                raise
     finally:
         _FORKED = None
     return _joined(parts)
+
+
+def _discard(parts: list[Part]) -> None:
+    for part in parts:
+        if os.path.exists(part.prepared_path):
+            os.unlink(part.prepared_path)
 
 
 def check_rows_here(checker: RowChecker, rows, on_progress=None) -> Part:

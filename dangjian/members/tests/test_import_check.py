@@ -100,3 +100,20 @@ def test_small_files_are_checked_in_this_process(settings, monkeypatch):
     assert import_check.processes_for(5000) == 2  # never more than one per core
     settings.DANGJIAN_IMPORT = {"PROCESSES": 1, "PARALLEL_FROM_ROWS": 5000}
     assert import_check.processes_for(100_000) == 1
+
+
+def test_a_failing_slice_fails_the_check_and_leaves_no_prepared_file(city, tmp_path, monkeypatch):
+    monkeypatch.setattr(import_check.tempfile, "tempdir", str(tmp_path))
+    columns, rows = roster_rows(messy_roster(40).data)
+    checker = import_check.RowChecker(columns, today=timezone.localdate())
+    real_check, parent = checker.check, os.getpid()
+
+    def check_failing_in_the_child(slice_rows, on_progress=None):
+        if os.getpid() != parent:
+            raise RuntimeError("the child's slice failed")
+        return real_check(slice_rows, on_progress)
+
+    checker.check = check_failing_in_the_child
+    with pytest.raises(RuntimeError, match="child's slice"):
+        import_check.check_rows(checker, rows, processes=2)
+    assert list(tmp_path.iterdir()) == []
