@@ -11,6 +11,7 @@ database's JSON functions do it in C. Rows keep the roster's order (``ORDER BY l
 members get their ids in the order of the file.
 """
 
+import itertools
 from collections.abc import Iterable
 
 from django.db import connection, models
@@ -49,31 +50,25 @@ def _stage(cursor, lines: Iterable[bytes]) -> int:
     if connection.vendor == "postgresql":
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGING_TABLE} (line integer, digest text, v jsonb)")
         with cursor.cursor.copy(f"COPY {STAGING_TABLE} (line, digest, v) FROM STDIN") as copy:
-            block = []
-            for line in lines:
+            for block in _chunks(lines, COPY_BLOCK_LINES):  # one message per block, not per line
                 # COPY's text format reads a backslash as an escape; JSON's own escapes must survive.
-                block.append(line.replace(b"\\", b"\\\\"))
-                if len(block) >= COPY_BLOCK_LINES:  # one message per block, not per line
-                    copy.write(b"".join(block))
-                    staged += len(block)
-                    block = []
-            if block:
-                copy.write(b"".join(block))
+                copy.write(b"".join(line.replace(b"\\", b"\\\\") for line in block))
                 staged += len(block)
         return staged
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGING_TABLE} (line integer, digest text, v text)")
-    chunk = []
-    for line in lines:
-        number, digest, values = line.rstrip(b"\n").split(b"\t", 2)
-        chunk.append((int(number), digest.decode(), values.decode()))
-        if len(chunk) >= SQLITE_CHUNK:
-            cursor.executemany(f"INSERT INTO {STAGING_TABLE} VALUES (%s, %s, %s)", chunk)  # noqa: S608
-            staged += len(chunk)
-            chunk = []
-    if chunk:
-        cursor.executemany(f"INSERT INTO {STAGING_TABLE} VALUES (%s, %s, %s)", chunk)  # noqa: S608
-        staged += len(chunk)
+    for chunk in _chunks(lines, SQLITE_CHUNK):
+        rows = [(int(number), digest.decode(), values.decode())
+                for number, digest, values in (line.rstrip(b"\n").split(b"\t", 2) for line in chunk)]
+        cursor.executemany(f"INSERT INTO {STAGING_TABLE} VALUES (%s, %s, %s)", rows)  # noqa: S608
+        staged += len(rows)
     return staged
+
+
+def _chunks(lines: Iterable[bytes], size: int):
+    """``lines`` in lists of ``size``, the last one shorter (``itertools.batched`` from Python 3.12)."""
+    iterator = iter(lines)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def _extracted(position: int, field) -> str:

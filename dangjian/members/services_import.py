@@ -136,11 +136,7 @@ def member_import_check(*, batch_id: int, actor_id: int) -> ImportBatch:
     """Check every row of a queued batch (called by the task). Leaves it PREVIEWED with its
     counts and per-row errors, and the accepted rows prepared for the commit; writes no member.
     The worker holds the batch's lock meanwhile (see ``member_import_recover_interrupted``)."""
-    try:
-        with worker_locks.held(worker_lock_name(batch_id)):
-            return _check(batch_id=batch_id, actor_id=actor_id)
-    except worker_locks.Busy:
-        return ImportBatch.objects.get(pk=batch_id)  # another live worker is checking it
+    return _as_the_batch_worker(_check, batch_id=batch_id, actor_id=actor_id)
 
 
 def _check(*, batch_id: int, actor_id: int) -> ImportBatch:
@@ -287,11 +283,16 @@ def member_import_commit(*, actor, batch: ImportBatch, only_valid_rows: bool = F
 def member_import_execute(*, batch_id: int, actor_id: int) -> ImportBatch:
     """Run a queued batch (called by the task): all prepared rows in one transaction, or none.
     The worker holds the batch's lock meanwhile (see ``member_import_recover_interrupted``)."""
+    return _as_the_batch_worker(_execute, batch_id=batch_id, actor_id=actor_id)
+
+
+def _as_the_batch_worker(run, *, batch_id: int, actor_id: int) -> ImportBatch:
+    """``run`` the batch's step holding its worker lock; nothing when another live worker holds it."""
     try:
         with worker_locks.held(worker_lock_name(batch_id)):
-            return _execute(batch_id=batch_id, actor_id=actor_id)
+            return run(batch_id=batch_id, actor_id=actor_id)
     except worker_locks.Busy:
-        return ImportBatch.objects.get(pk=batch_id)  # another live worker is importing it
+        return ImportBatch.objects.get(pk=batch_id)  # another live worker is on it
 
 
 def _execute(*, batch_id: int, actor_id: int) -> ImportBatch:

@@ -159,44 +159,36 @@ def import_batch(request, batch_id: int):
 
 @staff_member_required
 def import_commit(request, batch_id: int):
-    _require_role(request)
-    batch = selectors_import.import_batch_get_for(request.user, batch_id)
-    if request.method != "POST":
-        return redirect("members:import_batch", batch_id=batch.pk)
-    try:
-        services_import.member_import_commit(actor=request.user, batch=batch, request=request,
-                                             only_valid_rows=request.POST.get("only_valid_rows") == "on")
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "；".join(getattr(error, "messages", None) or [str(error)]))
-    return redirect("members:import_batch", batch_id=batch.pk)
+    return _batch_action(request, batch_id, lambda batch: services_import.member_import_commit(
+        actor=request.user, batch=batch, request=request, only_valid_rows=request.POST.get("only_valid_rows") == "on"))
 
 
 @staff_member_required
 def import_retry(request, batch_id: int):
     """POST: queue again a batch whose background worker stopped midway."""
-    _require_role(request)
-    batch = selectors_import.import_batch_get_for(request.user, batch_id)
-    if request.method != "POST":
-        return redirect("members:import_batch", batch_id=batch.pk)
-    try:
-        services_import_recovery.member_import_retry(actor=request.user, batch=batch, request=request)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "；".join(getattr(error, "messages", None) or [str(error)]))
-    return redirect("members:import_batch", batch_id=batch.pk)
+    return _batch_action(request, batch_id, lambda batch: services_import_recovery.member_import_retry(
+        actor=request.user, batch=batch, request=request))
 
 
 @staff_member_required
 def import_undo(request, batch_id: int):
+    return _batch_action(request, batch_id, lambda batch: services_import.member_import_undo(
+        actor=request.user, batch=batch, request=request), say_done=True)
+
+
+def _batch_action(request, batch_id: int, call, *, say_done: bool = False):
+    """POST: one service step on a batch in the actor's scope, its refusal shown on the batch
+    page (and, with ``say_done``, the batch's own message on success); back to the batch page."""
     _require_role(request)
     batch = selectors_import.import_batch_get_for(request.user, batch_id)
-    if request.method != "POST":
-        return redirect("members:import_batch", batch_id=batch.pk)
-    try:
-        batch = services_import.member_import_undo(actor=request.user, batch=batch, request=request)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "；".join(getattr(error, "messages", None) or [str(error)]))
-    else:
-        messages.success(request, batch.message)
+    if request.method == "POST":
+        try:
+            done = call(batch)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, "；".join(getattr(error, "messages", None) or [str(error)]))
+        else:
+            if say_done:
+                messages.success(request, done.message)
     return redirect("members:import_batch", batch_id=batch.pk)
 
 
