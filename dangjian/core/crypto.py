@@ -77,9 +77,12 @@ def key_id_of(token: str) -> str:
 
 def encrypt(plaintext: str) -> str:
     key_id = current_key_id()
+    return _encrypted(_cipher(_masters()[key_id]), key_id, plaintext)
+
+
+def _encrypted(cipher: AESGCM, key_id: str, plaintext: str) -> str:
     nonce = os.urandom(12)
-    ciphertext = _cipher(_masters()[key_id]).encrypt(nonce, plaintext.encode(), None)
-    return f"{key_id}:" + base64.urlsafe_b64encode(nonce + ciphertext).decode()
+    return f"{key_id}:" + base64.urlsafe_b64encode(nonce + cipher.encrypt(nonce, plaintext.encode(), None)).decode()
 
 
 def decrypt(token: str) -> str:
@@ -118,9 +121,7 @@ class Keyring:
         self._older_indexes = [_index_hmac(masters[key_id]) for key_id in sorted(set(masters) - {self.key_id})]
 
     def encrypt(self, plaintext: str) -> str:
-        nonce = os.urandom(12)
-        return f"{self.key_id}:" + base64.urlsafe_b64encode(
-            nonce + self._cipher.encrypt(nonce, plaintext.encode(), None)).decode()
+        return _encrypted(self._cipher, self.key_id, plaintext)
 
     def blind_index(self, normalised_value: str) -> str:
         return _hexdigest(self._index, normalised_value)

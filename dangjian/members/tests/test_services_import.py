@@ -162,6 +162,21 @@ def test_text_with_backslashes_quotes_and_tabs_is_stored_as_written(city, street
     assert first.notes == notes and second.workplace_text == workplace
 
 
+def test_during_a_key_rotation_a_number_registered_under_the_old_key_is_found(city, street_admin, superuser,
+                                                                              settings):
+    # given a member registered under v1, then a second key made current (rotation under way)
+    data, people = clean_roster(3)
+    member(actor=superuser, organization=city.org(city.fuzimiao), id_number=people[1]["id_number"],
+           birth=people[1]["birth"])
+    settings.FIELD_ENCRYPTION_KEYS = {"v1": settings.FIELD_ENCRYPTION_KEY,
+                                      "v2": "dGhlLXNlY29uZC1maWVsZC1rZXktZm9yLXRlc3RzISE="}
+    settings.FIELD_ENCRYPTION_CURRENT_KEY_ID = "v2"
+    # when the roster is previewed, then that row is refused: its v1 digest was looked for too
+    batch = previewed(street_admin, city.org(city.dahanggong), data)
+    assert [entry["line"] for entry in batch.errors] == [3]
+    assert "不在您的管辖范围" in " ".join(batch.errors[0]["messages"])
+
+
 def test_uploads_that_cannot_be_imported_are_refused(city, street_admin, leader):
     branch = city.org(city.dahanggong)
     with pytest.raises(ValidationError, match="只能导入"):
