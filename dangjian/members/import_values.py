@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from dangjian.core import crypto
-from dangjian.core.id_numbers import sex_code_from_id
+from dangjian.core.id_numbers import sex_code_of_valid
 from dangjian.members import services
 from dangjian.members.models import Member
 
@@ -107,7 +107,7 @@ class Preparer:
         draft.ethnicity_id = ethnicity.pk if ethnicity is not None else None
         draft.education_id = education.pk if education is not None else None
         services.fill_id_number(draft, number, digest=self.keyring.blind_index(number),
-                                sex=self.sexes[sex_code_from_id(number)], keyring=self.keyring)
+                                sex=self.sexes[sex_code_of_valid(number)], keyring=self.keyring)
         draft.sex_id = draft.sex.pk
         services._finish(draft)
         return draft, self.checks.errors(draft)

@@ -22,7 +22,12 @@ from django.core.exceptions import ValidationError
 from python_calamine import CalamineError, CalamineWorkbook
 from stdnum.cn import ric
 
-from dangjian.core.id_numbers import normalize_id_number, sex_code_from_id, validate_id_number
+from dangjian.core.id_numbers import (
+    birth_date_of_valid,
+    normalize_id_number,
+    sex_code_of_valid,
+    validate_id_number,
+)
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import CodeTable
 from dangjian.members import services
@@ -376,8 +381,7 @@ class RowReader:
         row.number = number
         row.shown_number = mask_id_number(number)
         row.fields["id_number"] = number
-        # the number is valid and normalised: its birth date is digits 7–14 (as birth_date_from_id reads it)
-        return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        return birth_date_of_valid(number)
 
     def _sex(self, row: Row, value) -> None:
         text = clean_text(value).lower()
@@ -386,7 +390,7 @@ class RowReader:
         code = SEX_WORDS.get(text)
         if code is None:
             row.errors.append(f"性别“{cell_text(value)}”应为男或女。")
-        elif row.number and code != sex_code_from_id(row.number):
+        elif row.number and code != sex_code_of_valid(row.number):
             # Sex is derived from the ID number; a contradiction usually means a mistyped number.
             written = "男" if code == "1" else "女"
             row.errors.append(f"性别填写为“{written}”，与身份证号码不符，请核对。")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from dangjian.accounts import audit, scoping
 from dangjian.accounts.models import AuditAction
 from dangjian.core import crypto
-from dangjian.core.id_numbers import birth_date_from_id, sex_code_from_id, validate_id_number
+from dangjian.core.id_numbers import birth_date_of_valid, sex_code_from_id, validate_id_number
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import Code, CodeTable
 from dangjian.core.pinyin import full_pinyin, pinyin_initials
@@ -159,7 +159,7 @@ def fill_id_number(member: Member, number: str, *, digest: str, sex: Code, keyri
     member.id_number_ciphertext = keyring.encrypt(number) if keyring else crypto.encrypt(number)
     member.id_number_digest = digest
     member.id_number_masked = mask_id_number(number)
-    member.birth_date = birth_date_from_id(number)
+    member.birth_date = birth_date_of_valid(number)
     member.sex = sex
 
 
