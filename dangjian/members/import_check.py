@@ -18,7 +18,6 @@ them in slice order, so the prepared file keeps the roster's order.
 
 import concurrent.futures
 import datetime
-import json
 import multiprocessing
 import operator
 import os
@@ -33,11 +32,9 @@ from django.db import connections
 from dangjian.core import crypto
 from dangjian.core.models import Code, CodeTable
 from dangjian.members import import_values, importing
+from dangjian.members.import_insert import SUFFIX, prepared_line
 
 PREPARED_FIELDS = import_values.PREPARED_FIELDS
-# Written as ISO text (both databases read it back); converted here rather than through the
-# JSON encoder's fallback, which costs a Python call per date.
-_DATE_POSITIONS = tuple(PREPARED_FIELDS.index(name) for name in ("birth_date", "joined_on", "full_member_on"))
 
 
 @dataclass
@@ -66,11 +63,10 @@ class RowChecker:
     def check(self, rows: list[tuple[int, list]], on_progress: Callable[[int], None] | None = None,
               every: int = 2000) -> Part:
         part = Part()
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_iso_date).encode
         values_of = operator.attrgetter(*PREPARED_FIELDS)
         read, prepare, older_indexes = self.reader.read, self.preparer.prepare, self.keyring.older_blind_indexes
         errors, numbers, digests, shown = part.errors, part.numbers, part.digests, part.shown
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".tsv", delete=False) as prepared:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=SUFFIX, delete=False) as prepared:
             part.prepared_path = prepared.name
             write = prepared.write
             for line, cells in rows:
@@ -91,11 +87,7 @@ class RowChecker:
                 for old_digest in older_indexes(row.number):  # rows not yet under the rotated key
                     digests[old_digest] = line
                 shown[line] = (draft.name, draft.id_number_masked)
-                values = list(values_of(draft))
-                for position in _DATE_POSITIONS:
-                    if values[position] is not None:
-                        values[position] = values[position].isoformat()
-                write(f"{line}\t{draft.id_number_digest}\t{dumps(values)}\n")
+                write(prepared_line(line, draft.id_number_digest, values_of(draft)))
         return part
 
 
@@ -162,7 +154,7 @@ def _joined(parts: list[Part]) -> Part:
     if len(parts) == 1:
         return parts[0]
     joined = Part()
-    with tempfile.NamedTemporaryFile("wb", suffix=".tsv", delete=False) as prepared:
+    with tempfile.NamedTemporaryFile("wb", suffix=SUFFIX, delete=False) as prepared:
         joined.prepared_path = prepared.name
         for part in parts:
             joined.total += part.total
@@ -175,9 +167,3 @@ def _joined(parts: list[Part]) -> Part:
             os.unlink(part.prepared_path)
     return joined
 
-
-def _iso_date(value) -> str:
-    """Dates go to the prepared file as ISO text (both databases read it back)."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    raise TypeError(f"cannot prepare {type(value).__name__}")

@@ -1,27 +1,72 @@
-"""Writing an import's prepared rows into the member table, inside the caller's transaction.
+"""An import's prepared rows: the file the preview writes, and writing it into the member table
+inside the commit's transaction.
 
-A prepared file (``import_check``) holds one accepted row a line: its line number, its ID
-digest and its values as a JSON array in ``PREPARED_FIELDS`` order, separated by tabs. The lines
-go into a temporary table as they are — the JSON text untouched: ``COPY`` on PostgreSQL,
-``executemany`` of three values on SQLite — and the database takes the values out of the JSON
-as it inserts them into the member table (``INSERT … SELECT``), with the columns every row of
-the batch shares (organization, batch, time, defaults). Decoding 100,000 JSON arrays and
-adapting 2 million values in Python had been most of this process's part of the commit; the
-database's JSON functions do it in C. Rows keep the roster's order (``ORDER BY line``), so
-members get their ids in the order of the file.
+A prepared file (``import_check``) holds one accepted row a line: its line number, its ID digest,
+then its values in ``PREPARED_FIELDS`` order, separated by tabs — each value as PostgreSQL's
+``COPY`` text format writes it (``\\N`` for null; backslash, tab, newline and carriage return
+escaped with a backslash). So on PostgreSQL the lines go straight into the member table with
+``COPY``: each line's values after the columns every row of the batch shares (organization,
+batch, time, defaults), with no staging table and nothing decoded in Python or in SQL. On SQLite
+the values are split and unescaped here and inserted with one ``executemany`` per chunk (SQLite
+casts the integers' text by the columns' affinity; dates are ISO text, as Django stores them).
+Rows keep the roster's order, so members get their ids in the order of the file.
 """
 
+import datetime
 import itertools
+import re
 from collections.abc import Iterable
 
-from django.db import connection, models
+from django.db import connection
 
 from dangjian.members.import_values import PREPARED_FIELDS
 from dangjian.members.models import Member
 
-STAGING_TABLE = "member_import_rows"
+SUFFIX = ".copy"  # the prepared files of this format (an older format is refused: preview again)
 SQLITE_CHUNK = 5000
 COPY_BLOCK_LINES = 2000
+NULL = "\\N"
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_ESCAPED = re.compile(r"\\(.)")
+_UNESCAPED = {"t": "\t", "n": "\n", "r": "\r"}
+
+
+# ---------------------------------------------------------------- the format
+
+
+def prepared_line(line: int, digest: str, values: list) -> str:
+    """One row of a prepared file; ``values`` in PREPARED_FIELDS order (text, integers, dates, None)."""
+    return f"{line}\t{digest}\t" + "\t".join([copy_text(value) for value in values]) + "\n"
+
+
+def copy_text(value) -> str:
+    if value is None:
+        return NULL
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime.date):  # datetimes too (isoformat keeps the offset)
+        return value.isoformat()
+    return str(value)
+
+
+def read_field(text: str) -> str | None:
+    """A value of a prepared line, as text (None for null)."""
+    if text == NULL:
+        return None
+    if "\\" in text:
+        return _ESCAPED.sub(lambda match: _UNESCAPED.get(match.group(1), match.group(1)), text)
+    return text
+
+
+def read_line(raw: bytes) -> tuple[int, str, list[str | None]]:
+    """(line, digest, values as text in PREPARED_FIELDS order) of one prepared line."""
+    line, digest, *values = raw.decode().rstrip("\n").split("\t")
+    return int(line), digest, [read_field(value) for value in values]
+
+
+# ---------------------------------------------------------------- the insert
 
 
 def insert_prepared(lines: Iterable[bytes], *, template: Member) -> int:
@@ -29,39 +74,28 @@ def insert_prepared(lines: Iterable[bytes], *, template: Member) -> int:
     not prepared take ``template``'s values. Returns how many were inserted."""
     quote = connection.ops.quote_name
     by_name = {field.attname: field for field in Member._meta.concrete_fields}
-    prepared = [by_name[name] for name in PREPARED_FIELDS]
     shared = [field for field in Member._meta.concrete_fields
               if field.attname != "id" and field.attname not in PREPARED_FIELDS]
-    columns = ", ".join(quote(field.column) for field in prepared + shared)
-    values = ", ".join([_extracted(position, field) for position, field in enumerate(prepared)]
-                       + ["%s"] * len(shared))
+    columns = ", ".join(quote(field.column) for field in shared + [by_name[name] for name in PREPARED_FIELDS])
     shared_values = [field.get_db_prep_save(getattr(template, field.attname), connection) for field in shared]
+    table = quote(Member._meta.db_table)
+    inserted = 0
     with connection.cursor() as cursor:
-        staged = _stage(cursor, lines)
-        # Names come from the model's _meta; the values are parameters or the staged JSON.
-        cursor.execute(f"INSERT INTO {quote(Member._meta.db_table)} ({columns}) "  # noqa: S608
-                       f"SELECT {values} FROM {STAGING_TABLE} ORDER BY line", shared_values)
-        cursor.execute(f"DROP TABLE {STAGING_TABLE}")
-    return staged
-
-
-def _stage(cursor, lines: Iterable[bytes]) -> int:
-    staged = 0
-    if connection.vendor == "postgresql":
-        cursor.execute(f"CREATE TEMPORARY TABLE {STAGING_TABLE} (line integer, digest text, v jsonb)")
-        with cursor.cursor.copy(f"COPY {STAGING_TABLE} (line, digest, v) FROM STDIN") as copy:
-            for block in _chunks(lines, COPY_BLOCK_LINES):  # one message per block, not per line
-                # COPY's text format reads a backslash as an escape; JSON's own escapes must survive.
-                copy.write(b"".join(line.replace(b"\\", b"\\\\") for line in block))
-                staged += len(block)
-        return staged
-    cursor.execute(f"CREATE TEMPORARY TABLE {STAGING_TABLE} (line integer, digest text, v text)")
-    for chunk in _chunks(lines, SQLITE_CHUNK):
-        rows = [(int(number), digest.decode(), values.decode())
-                for number, digest, values in (line.rstrip(b"\n").split(b"\t", 2) for line in chunk)]
-        cursor.executemany(f"INSERT INTO {STAGING_TABLE} VALUES (%s, %s, %s)", rows)  # noqa: S608
-        staged += len(rows)
-    return staged
+        if connection.vendor == "postgresql":
+            prefix = "".join(copy_text(value) + "\t" for value in shared_values).encode()
+            # the raw driver's COPY: its errors (a digest registered since the preview) are
+            # Django's IntegrityError like any other statement's
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for block in _chunks(lines, COPY_BLOCK_LINES):  # one message per block, not per line
+                    copy.write(b"".join([prefix + raw.split(b"\t", 2)[2] for raw in block]))
+                    inserted += len(block)
+            return inserted
+        placeholders = ", ".join(["%s"] * (len(shared) + len(PREPARED_FIELDS)))
+        for chunk in _chunks(lines, SQLITE_CHUNK):
+            rows = [shared_values + read_line(raw)[2] for raw in chunk]
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+            inserted += len(rows)
+    return inserted
 
 
 def _chunks(lines: Iterable[bytes], size: int):
@@ -69,16 +103,3 @@ def _chunks(lines: Iterable[bytes], size: int):
     iterator = iter(lines)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
-
-
-def _extracted(position: int, field) -> str:
-    """The SQL that reads value ``position`` of the staged JSON array as ``field``'s column."""
-    if connection.vendor == "postgresql":
-        text = f"(v->>{position})"
-        if isinstance(field, models.ForeignKey | models.IntegerField):
-            return f"{text}::bigint"
-        if isinstance(field, models.DateField):
-            return f"{text}::date"
-        return text
-    # SQLite: JSON numbers come out as integers, strings (dates as ISO text) as text, null as NULL.
-    return f"json_extract(v, '$[{position}]')"

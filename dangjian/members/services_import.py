@@ -18,7 +18,6 @@ looked for (``_refuse_registered_since_preview``).
 
 import contextlib
 import hashlib
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -197,7 +196,8 @@ def _prepare(*, actor, batch: ImportBatch, columns: dict[str, int]) -> _Outcome:
     outcome.total = part.total
     try:
         with open(part.prepared_path, "rb") as prepared:
-            outcome.prepared_path = default_storage.save(f"imports/prepared/batch-{batch.pk}.tsv", File(prepared))
+            outcome.prepared_path = default_storage.save(f"imports/prepared/batch-{batch.pk}{import_insert.SUFFIX}",
+                                                          File(prepared))
     finally:
         os.unlink(part.prepared_path)
     outcome.errors = [errors[line] for line in sorted(errors)]
@@ -305,7 +305,7 @@ def _execute(*, batch_id: int, actor_id: int) -> ImportBatch:
     _report(batch, state=State.RUNNING, progress=2, message="正在核对数据……")
     try:
         services._require_member_organization(actor, batch.organization)
-        if not batch.mapping.get("prepared", "").endswith(".tsv"):
+        if not batch.mapping.get("prepared", "").endswith(import_insert.SUFFIX):
             raise ValidationError("该批次是在系统升级前预览的，请重新预览后导入。")
         skip = {entry["line"] for entry in batch.errors}
         _report(batch, progress=10, message="正在写入数据库……")
@@ -421,12 +421,11 @@ def _prepared_index(batch: ImportBatch) -> Iterator[tuple[int, str]]:
 
 
 def _prepared_rows(batch: ImportBatch) -> Iterator[tuple[int, list]]:
-    """(line, values in PREPARED_FIELDS order) of each prepared row. A prepared file holds one
-    row a line: its line number, its digest and the values as JSON, separated by tabs."""
+    """(line, values as text in PREPARED_FIELDS order) of each prepared row (``import_insert``)."""
     with default_storage.open(batch.mapping["prepared"], "rb") as handle:
         for raw in handle:
-            line, _digest, values = raw.split(b"\t", 2)
-            yield int(line), json.loads(values)
+            line, _digest, values = import_insert.read_line(raw)
+            yield line, values
 
 
 def _delete_prepared(batch: ImportBatch) -> None:

@@ -1,7 +1,6 @@
 """The preview's row check gives the same verdicts and the same prepared rows in one process or
 in several (forked) ones, and the forked processes never use the parent's database connection."""
 
-import json
 import os
 
 import pytest
@@ -9,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dangjian.core import crypto
-from dangjian.members import import_check, importing, services_import
+from dangjian.members import import_check, import_insert, importing, services_import
 from dangjian.members.models import ImportBatch, Member
 from dangjian.members.tests.rosters import messy_roster
 
@@ -26,14 +25,13 @@ def roster_rows(data: bytes):
 
 def prepared(part: import_check.Part) -> list[list]:
     """The prepared rows with each ciphertext decrypted (its nonce is random by design)."""
-    with open(part.prepared_path, encoding="utf-8") as handle:
-        lines = [line.rstrip("\n").split("\t", 2) for line in handle]
+    with open(part.prepared_path, "rb") as handle:
+        lines = [import_insert.read_line(raw) for raw in handle]
     os.unlink(part.prepared_path)
     rows = []
     for line, digest, values in lines:
-        values = json.loads(values)
         values[CIPHERTEXT] = crypto.decrypt(values[CIPHERTEXT])
-        rows.append([int(line), digest, *values])
+        rows.append([line, digest, *values])
     return rows
 
 

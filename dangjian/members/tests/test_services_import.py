@@ -148,10 +148,10 @@ def test_number_registered_after_the_preview_is_skipped_when_only_valid_rows_are
 
 
 def test_text_with_backslashes_quotes_and_tabs_is_stored_as_written(city, street_admin):
-    # the rows travel as JSON through a staging table (COPY's text format escapes backslashes)
+    # the prepared rows are in COPY's text format, which escapes backslashes, tabs and newlines
     people = [person(index) for index in range(2)]
     rows = [clean_row(p) for p in people]
-    notes, workplace = 'C:\\党员\\名单 "第一批"\t\\N 结束', "某某\\N公司 \\\\ 二部"
+    notes, workplace = 'C:\\党员\\名单 "第一批"\t\\N 第一行\n第二行\r\n结束', "某某\\N公司 \\\\ 二部"
     rows[0][HEADERS.index("备注")] = notes
     rows[1][HEADERS.index("工作单位")] = workplace
     batch = previewed(street_admin, city.org(city.dahanggong), workbook_bytes([HEADERS] + rows))
