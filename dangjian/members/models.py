@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from dangjian.core.fields import CodePointCharField
 from dangjian.core.models import Code
 from dangjian.organizations.models import Area, PartyOrganization, Unit
 
@@ -52,7 +53,8 @@ class MemberQuerySet(models.QuerySet):
 
 class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=40)
-    name_pinyin = models.CharField(_("姓名拼音"), max_length=200, editable=False, db_index=True)
+    # sorted and searched by prefix through one index (Meta.indexes; see CodePointCharField)
+    name_pinyin = CodePointCharField(_("姓名拼音"), max_length=200, editable=False)
     name_initials = models.CharField(_("拼音首字母"), max_length=40, editable=False)
     # The code-table keys have no index and no database constraint. No index: nothing looks
     # members up by sex, ethnicity or education across the city (lists and statistics narrow by
@@ -69,7 +71,7 @@ class Member(models.Model):
                                   db_constraint=False)
     # Personal data: ciphertext, keyed digest for exact search and uniqueness, masked copy for lists.
     id_number_ciphertext = models.TextField(editable=False)
-    id_number_digest = models.CharField(max_length=64, editable=False)  # unique: Meta.constraints
+    id_number_digest = CodePointCharField(max_length=64, editable=False)  # unique: Meta.constraints
     id_number_masked = models.CharField(_("身份证号码"), max_length=18, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -126,6 +128,7 @@ class Member(models.Model):
         # serves its range form of the same search (selectors._prefix) from the plain index.
         indexes = [
             models.Index(fields=["organization", "name_pinyin", "id"], name="member_org_pinyin"),
+            models.Index(fields=["name_pinyin"], name="member_pinyin"),
             models.Index(fields=["standing", "employment"], name="member_standing_employment"),
             models.Index(fields=["name_initials"], name="member_initials_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["phone"], name="member_phone_prefix", opclasses=["varchar_pattern_ops"]),

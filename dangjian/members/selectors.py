@@ -7,7 +7,8 @@ the name. A two-character term anywhere would have no trigram for PostgreSQL's i
 the city (≈ 200 ms; start-or-end is ≈ 20 ms through the prefix and trigram indexes). A pinyin or initials
 query matches by prefix on the stored keys, a phone by prefix, and a full ID number through its
 blind-index digest. Every prefix is written so that the database's indexes serve it
-(docs/benchmarks.md): ``LIKE 'x%'`` on PostgreSQL (``varchar_pattern_ops`` indexes), a range
+(docs/benchmarks.md): ``LIKE 'x%'`` on PostgreSQL (``varchar_pattern_ops`` indexes, or a plain
+one where the column compares by code point, ``core.fields.CodePointCharField``), a range
 ``>= 'x' AND < 'y'`` on SQLite, whose ``LIKE`` never uses an index.
 """
 
@@ -106,7 +107,7 @@ def _pinyin_or_initials(prefix: str, vendor: str) -> Q:
     ``hj`` match thousands of members over the city, all of them past every name before 'h'
     (≈ 110,000 rows read, ≈ 300 ms). Both keys come from the same syllables
     (``core.pinyin.pinyin_keys``), so every match has a pinyin starting with the term's first
-    letter; said as a range on the pinyin (the column's C.UTF-8 order is code-point order), it
+    letter; said as a range on the pinyin (the column sorts by code point, collation "C"), it
     starts the walk at that letter or lets the planner collect the matches and sort them
     (5–50 ms, docs/benchmarks.md). It never changes which rows match. SQLite's plans are left alone.
     """
