@@ -39,6 +39,8 @@ from dangjian.dues.api import router as dues_router
 from dangjian.evaluation.api import router as evaluation_router
 from dangjian.members.api import floating_router, transfers_router
 from dangjian.members.api import router as members_router
+from dangjian.members.api_import import export_router as member_export_router
+from dangjian.members.api_import import imports_router as member_imports_router
 from dangjian.organizations.api import router as organizations_router
 from dangjian.orglife.api import router as orglife_router
 from dangjian.portal.access import is_member_account
@@ -57,7 +59,7 @@ SERVER_ERROR = "服务器内部错误，请稍后重试；问题持续时请联�
 API_PATH = "/api/"
 
 DESCRIPTION = """\
-社区党建工作平台的数据接口：区域（市、区、街道、社区、网格）、党组织、驻区单位、党员名册及其组织关系转接、流动党员、走访慰问、群众诉求，以及接口令牌。
+社区党建工作平台的数据接口：区域（市、区、街道、社区、网格）、党组织、驻区单位、党员名册及其导入导出、组织关系转接、流动党员、走访慰问、群众诉求，以及接口令牌。
 
 **居民接口**：`/public/concerns` 下的反映问题、查询进度和评价无需登录，按来源地址限制频率（超出时答复 429）；\
 查询码有误或不存在时一律答复 404，不提示查询码是否存在。
@@ -215,6 +217,8 @@ api.add_router("/tokens", accounts_router)
 api.add_router("/members", members_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("/floating", floating_router)
+api.add_router("/member-imports", member_imports_router)
+api.add_router("/member-export", member_export_router)
 api.add_router("/portal", portal_router)
 api.add_router("/portal/my-data", datasafety_router)
 api.add_router("/portal/community-service", coverage_portal_router)

@@ -120,30 +120,43 @@ class RosterQuery:
 def roster_for(actor, params) -> RosterQuery:
     """The members the roster page shows for these GET parameters (the admin's parameter names:
     ``q``, ``standing``, ``organization__id__exact``, ``status``, ``employment``, ``care``,
-    ``age``, ``standing_years``, ``education``). An organization outside scope is a 404."""
-    standing = params.get("standing") or "active"
+    ``age``, ``standing_years``, ``education``); values the page cannot have produced are ignored."""
+
+    def band(parameter: str) -> str | None:
+        value = params.get(parameter)
+        return value if value and _BAND.match(value) and value != "-" else None
+
+    return roster_query(
+        actor, standing=params.get("standing") or "active",
+        organization_id=params.get("organization__id__exact") or params.get("organization"),
+        status=params.get("status") if params.get("status") in MemberStatus.values else None,
+        employment=params.get("employment") if params.get("employment") in Employment.values else None,
+        care_group=params.get("care") if params.get("care") in CARE_GROUPS else None,
+        age_band=band("age"), standing_years=band("standing_years"),
+        education=params.get("education") if (params.get("education") or "").isdigit() else None,
+        q=params.get("q"))
+
+
+CARE_GROUPS = ("off_post", "floating", "lost_contact", "difficulty")
+
+
+def roster_query(actor, *, standing: str = "active", organization_id=None, status: str | None = None,
+                 employment: str | None = None, care_group: str | None = None, age_band: str | None = None,
+                 standing_years: str | None = None, education: str | None = None, q: str | None = None) -> RosterQuery:
+    """The roster's members for these filters (the page's and the API's), with what the audit
+    entry of an export says about them. An organization outside scope is a 404."""
     members = selectors.member_list_for(actor, include_left=True)
     if standing == "left":
         members = members.exclude(standing=Standing.ACTIVE)
     elif standing != "all":
         members = members.filter(standing=Standing.ACTIVE)
-    arguments = {}
-    organization_id = params.get("organization__id__exact") or params.get("organization")
+    arguments = {name: value for name, value in (
+        ("status", status), ("employment", employment), ("care_group", care_group), ("age_band", age_band),
+        ("standing_years", standing_years), ("education", education)) if value}
     if organization_id:
-        arguments["organization"] = organization_get_for(actor, organization_id)
-    if params.get("status") in MemberStatus.values:
-        arguments["status"] = params["status"]
-    if params.get("employment") in Employment.values:
-        arguments["employment"] = params["employment"]
-    if params.get("care") in ("off_post", "floating", "lost_contact", "difficulty"):
-        arguments["care_group"] = params["care"]
-    for parameter, argument in (("age", "age_band"), ("standing_years", "standing_years")):
-        if params.get(parameter) and _BAND.match(params[parameter]) and params[parameter] != "-":
-            arguments[argument] = params[parameter]
-    if (params.get("education") or "").isdigit():
-        arguments["education"] = params["education"]
+        arguments = {"organization": organization_get_for(actor, organization_id), **arguments}
     members = selectors.member_filter(members, **arguments)
-    query = (params.get("q") or "").strip()
+    query = (q or "").strip()
     members = selectors.member_search(members, query)
     filters = {key: str(value) for key, value in arguments.items()}
     if query:

@@ -268,7 +268,8 @@ ACTIVITY_MEMBER_ROUTES = {
 }
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
-              "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern}
+              "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern,
+              "member-imports": ImportBatch, "member-export": Member}
 
 
 def _walk(patterns, prefix=""):
@@ -1050,12 +1051,28 @@ def test_activity_member_pages_serve_members_only_and_only_what_is_around_them(
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_api_routes_answer_404_outside_scope(everyone, role):
-    user = getattr(everyone, role)
+    checked = _api_routes_checked(getattr(everyone, role), role)
+    assert checked or role in ("superuser", "city_admin")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_member_import_api_answers_404_outside_scope(member_records, everyone, role):
+    """The import batches (one per district, ``member_records``) through /api/v1/member-imports."""
+    checked = _api_routes_checked(getattr(everyone, role), role, segment="member-imports")
+    assert checked or role in ("superuser", "city_admin")
+
+
+def _api_routes_checked(user, role: str, *, segment: str | None = None) -> int:
+    """Every API route (of ``segment`` only, when given): lists leak nothing outside the user's
+    scope, and an out-of-scope id answers 404 to GET, PATCH and POST. Returns the ids checked."""
     client = _client(user)
     checked = 0
     for route in _route_strings():
         kind = _classify(route)
         if not (isinstance(kind, tuple) and kind[0] == "api"):
+            continue
+        if segment is not None and route.removeprefix("api/v1/").split("/")[0] != segment:
             continue
         model = kind[1]
         if "<" not in route and "{" not in route:
@@ -1065,6 +1082,9 @@ def test_api_routes_answer_404_outside_scope(everyone, role):
                 body = response.content.decode()
                 for hidden in _hidden_names(user, model):
                     assert f'"{hidden}"' not in body, (role, route, hidden)
+            if response.status_code == 200 and model is ImportBatch and route.endswith("member-imports"):
+                listed = {item["id"] for item in response.json()}
+                assert listed <= set(_visible(user, ImportBatch).values_list("pk", flat=True)), (role, route)
             continue
         outsider = _out_of_scope(user, model)
         if outsider is None:
@@ -1084,7 +1104,7 @@ def test_api_routes_answer_404_outside_scope(everyone, role):
                 role, method, url, response.status_code)
             assert str(outsider) not in response.content.decode()
             checked += 1
-    assert checked or role in ("superuser", "city_admin")
+    return checked
 
 
 @pytest.mark.django_db
