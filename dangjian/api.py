@@ -39,6 +39,7 @@ from dangjian.dues.api import router as dues_router
 from dangjian.evaluation.api import router as evaluation_router
 from dangjian.members.api import floating_router, transfers_router
 from dangjian.members.api import router as members_router
+from dangjian.members.api_care import router as care_cadences_router
 from dangjian.members.api_import import export_router as member_export_router
 from dangjian.members.api_import import imports_router as member_imports_router
 from dangjian.organizations.api import router as organizations_router
@@ -219,6 +220,7 @@ api.add_router("/transfers", transfers_router)
 api.add_router("/floating", floating_router)
 api.add_router("/member-imports", member_imports_router)
 api.add_router("/member-export", member_export_router)
+api.add_router("/care-cadences", care_cadences_router)
 api.add_router("/portal", portal_router)
 api.add_router("/portal/my-data", datasafety_router)
 api.add_router("/portal/community-service", coverage_portal_router)

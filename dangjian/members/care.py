@@ -9,6 +9,7 @@ already narrowed to the actor's scope.
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from dangjian.members.models import (
     FloatingRecord,
     Member,
 )
+from dangjian.organizations.models import AreaLevel
 
 GROUP_CONDITIONS = {
     CareGroup.RETIRED: Q(employment=Employment.RETIRED),
@@ -66,6 +68,17 @@ class VisitDue:
     @property
     def group_labels(self) -> str:
         return "、".join(str(CareGroup(group).label) for group in self.groups)
+
+
+def cadence_table(community) -> list[dict]:
+    """A community's visiting cadence for each care group: its own setting, else the default of
+    ``DANGJIAN_RULES["CARE_VISIT_MONTHS"]`` (MEM-08). ``community`` is an Area the caller may see."""
+    if community.level != AreaLevel.COMMUNITY:
+        raise ValidationError({"area": "走访周期由社区设置，请选择一个社区。"})
+    stored = dict(CareCadence.objects.filter(area=community).values_list("group", "every_months"))
+    return [{"group": group.value, "group_label": str(group.label),
+             "every_months": stored.get(group.value, CareCadence.default_months(group.value)),
+             "is_default": group.value not in stored} for group in CareGroup]
 
 
 def cadence_rows() -> list[tuple[str, str, int]]:

@@ -24,7 +24,6 @@ from dangjian.accounts import scoping
 from dangjian.core.form_errors import put_service_errors_on
 from dangjian.members import care, forms, selectors, services
 from dangjian.members.models import (
-    CareCadence,
     CareGroup,
     CareVisit,
     FloatingDirection,
@@ -443,8 +442,7 @@ def care_cadence(request):
     current, form = {}, None
     may_write = focus is not None and scoping.can_write(request.user, focus)
     if focus is not None:
-        stored = dict(CareCadence.objects.filter(area=focus).values_list("group", "every_months"))
-        current = {group.value: stored.get(group.value, CareCadence.default_months(group.value)) for group in CareGroup}
+        current = {row["group"]: row["every_months"] for row in care.cadence_table(focus)}
         if request.method == "POST":
             _require_write(request.user, focus)
         form = forms.CareCadenceForm(request.POST if request.method == "POST" else None, current=current)
