@@ -269,7 +269,7 @@ class MemberAdmin(ScopedHistoryAdmin):
 
     @display(description="性别", ordering="sex__code")
     def sex_display(self, obj):
-        return obj.sex.name
+        return obj.sex_name  # member_roster_rows
 
     @display(description="性别（由身份证号码推算）")
     def sex_name(self, obj):
@@ -281,7 +281,7 @@ class MemberAdmin(ScopedHistoryAdmin):
 
     @display(description="所在党组织", ordering="organization__name_pinyin")
     def organization_display(self, obj):
-        return obj.organization.name
+        return obj.organization_name  # member_roster_rows
 
     @display(description="类别", ordering="status")
     def status_display(self, obj):
@@ -312,7 +312,7 @@ class MemberAdmin(ScopedHistoryAdmin):
         badges = []
         if obj.employment in OFF_POST:
             badges.append((EMPLOYMENT_LABELS[obj.employment], "info"))
-        if getattr(obj, "is_floating", False):
+        if obj.floating_record_id:  # member_roster_rows
             badges.append(("流动", "warning"))
         if obj.lost_contact_since:
             badges.append(("失联", "danger"))

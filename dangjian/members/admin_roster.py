@@ -16,7 +16,6 @@ from unfold.paginator import InfinitePaginator
 from unfold.views import ChangeList
 
 from dangjian.members import selectors
-from dangjian.members.models import FloatingDirection, FloatingRecord
 
 # Past this many rows (a district or the city) the roster pages forward without an exact count:
 # COUNT(*) over the city alone eats the page budget (ARCHITECTURE.md "Scale and budgets").
@@ -99,15 +98,8 @@ class RosterChangeList(ChangeList):
         return True
 
     def _mark_rows(self):
-        # Flag the page's floating members with one query over 50 ids rather than an EXISTS the
-        # planner evaluates for every row of the scope before sorting.
-        members = list(self.result_list)
-        floating = set(FloatingRecord.objects.filter(
-            member_id__in=[member.pk for member in members], direction=FloatingDirection.OUTFLOW,
-            ended_on__isnull=True).values_list("member_id", flat=True)) if members else set()
         today = timezone.localdate()  # once per page, not twice per row
-        for member in members:
-            member.is_floating = member.pk in floating
+        for member in self.result_list:
             member.shown_on = today
 
     def get_query_string(self, new_params=None, remove=None):

@@ -18,6 +18,7 @@ from django.contrib.admin.templatetags.admin_list import _coerce_field_name, res
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from unfold.templatetags.unfold_list import result_headers
@@ -37,9 +38,14 @@ def _method_display(method, empty, boolean):
 
     def shown(member):
         value = method(member)
-        # The roster's display methods return text (plain or already-safe HTML): that is what
-        # ``display_for_value`` would return after walking its type checks, 500 times a page.
-        return value if isinstance(value, str) else display_for_value(value, empty, boolean)
+        # The roster's display methods return text (plain or already-safe HTML) or a choice's
+        # lazily translated label: ``display_for_value`` would return the same text after
+        # walking its type checks, 500 times a page.
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Promise):
+            return str(value)
+        return display_for_value(value, empty, boolean)
 
     return shown
 
