@@ -32,7 +32,7 @@ _CELL_CLASS = "roster-cell"
 _LINK_CLASS = "roster-link"
 
 
-def _method_display(method, empty, boolean):
+def _method_display(method, empty, boolean, translated):
     if boolean:
         return lambda member: display_for_value(method(member), empty, boolean)
 
@@ -44,7 +44,12 @@ def _method_display(method, empty, boolean):
         if isinstance(value, str):
             return value
         if isinstance(value, Promise):
-            return str(value)
+            # a label is translated once per page (the entry keeps the label alive, so its id
+            # is not reused within the page)
+            entry = translated.get(id(value))
+            if entry is None or entry[0] is not value:
+                entry = translated[id(value)] = (value, str(value))
+            return entry[1]
         return display_for_value(value, empty, boolean)
 
     return shown
@@ -53,7 +58,11 @@ def _method_display(method, empty, boolean):
 def _field_display(field, empty):
     if field.is_relation:
         raise TypeError(f"roster column {field.name}: relations are shown through a display method")
-    return lambda member: display_for_field(getattr(member, field.attname), field, empty)
+    attname = field.attname
+    if type(field) in (models.CharField, models.TextField) and not field.choices:
+        # display_for_field's answer for plain text, without its walk through the field types
+        return lambda member: getattr(member, attname) or empty
+    return lambda member: display_for_field(getattr(member, attname), field, empty)
 
 
 def _row_cells(cl, headers):
@@ -63,12 +72,13 @@ def _row_cells(cl, headers):
     empty = model_admin.get_empty_value_display()
     link_columns = set(cl.list_display_links or cl.list_display[:1])
     columns = []
+    translated = {}  # id(lazy label) -> (label, its text), for this page
     for index, field_name in enumerate(cl.list_display):
         classes = [f"field-{_coerce_field_name(field_name, index)}", _CELL_CLASS]
         if hasattr(model_admin, field_name):
             method = getattr(model_admin, field_name)
             shown = _method_display(method, getattr(method, "empty_value_display", empty),
-                                    getattr(method, "boolean", False))
+                                    getattr(method, "boolean", False), translated)
         else:
             field = opts.get_field(field_name)
             shown = _field_display(field, empty)
@@ -93,9 +103,10 @@ def _row_cells(cl, headers):
         else:
             opening = format_html('<td class="{}" data-label="{}">', classes, label)
             closing = mark_safe("</td>")
-        prepared.append((display, is_link, opening, closing))
+        # plain ``str`` (escaped above): a SafeString in an f-string costs a Python-level __str__
+        prepared.append((display, is_link, str.__str__(opening), str.__str__(closing)))
     url_head, _, url_tail = change_url.partition(_PK_MARKER)
-    link_middle = format_html('" class="{}" >', _LINK_CLASS)
+    link_middle = str.__str__(format_html('" class="{}" >', _LINK_CLASS))
 
     def cells(member):
         """The row's cells as one safe string (one template variable per row, not per cell)."""
@@ -114,9 +125,9 @@ def _row_cells(cl, headers):
 
 def _escaped(value):
     """``conditional_escape`` without its lazy-string wrapper, ~450 times a page: the same
-    output (Django's ``escape`` is the standard library's, marked safe)."""
+    output (Django's ``escape`` is the standard library's, marked safe), as a plain ``str``."""
     if hasattr(value, "__html__"):
-        return value.__html__()
+        return str.__str__(value.__html__())
     return html.escape(str(value))
 
 
