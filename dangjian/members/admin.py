@@ -8,16 +8,14 @@ stored pinyin with the primary key in the same direction, search over normalised
 
 import datetime
 import functools
-import hashlib
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import get_select2_language
-from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.core.validators import EMPTY_VALUES
-from django.db.models import Count, Window
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,20 +24,19 @@ from django.utils.html import format_html, format_html_join
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, DropdownFilter
 from unfold.contrib.filters.forms import AutocompleteDropdownForm
 from unfold.decorators import display
-from unfold.paginator import InfinitePaginator
-from unfold.views import ChangeList
 
 from dangjian.accounts import scoping
 from dangjian.accounts.admin_base import ScopedHistoryAdmin
 from dangjian.core.masking import mask_phone
 from dangjian.core.models import Code, CodeTable
 from dangjian.members import selectors, services
+from dangjian.members.admin_filters import roster_filter_markup
+from dangjian.members.admin_roster import RosterChangeList, RosterCountList, roster_paginator
 from dangjian.members.forms import MemberForm
 from dangjian.members.models import (
     OFF_POST,
     Employment,
     FloatingDirection,
-    FloatingRecord,
     Member,
     MemberStatus,
     Standing,
@@ -50,9 +47,6 @@ from dangjian.organizations.models import PartyOrganization
 AGE_BANDS = [("-34", "35岁以下"), ("35-45", "35–45岁"), ("46-60", "46–60岁"), ("61-70", "61–70岁"),
              ("71-", "70岁以上")]
 STANDING_BANDS = [("-9", "不满10年"), ("10-29", "10–29年"), ("30-49", "30–49年"), ("50-", "50年及以上（光荣在党50年）")]
-# Past this many rows (a district or the city) the roster pages forward without an exact count:
-# COUNT(*) over the city alone eats the page budget (ARCHITECTURE.md "Scale and budgets").
-ROSTER_COUNT_CAP = 10_000
 STATUS_LABELS = dict(MemberStatus.choices)
 EMPLOYMENT_LABELS = dict(Employment.choices)
 STANDING_LABELS = dict(Standing.choices)
@@ -64,8 +58,10 @@ CARE_GROUPS = [("off_post", "离岗（离退休、下岗失业）"), ("floating"
 
 
 class _PlainDropdownFilter(DropdownFilter):
-    """unfold's dropdown filter, rendered as a plain select (``roster_filter.html``, the same
-    markup): a form and a select widget per filter cost a third of the roster's rendering."""
+    """unfold's dropdown filter, rendered as a plain select with the same markup: a form and a
+    select widget per filter cost a third of the roster's rendering, and the template engine's
+    loop over the options another 3–5 ms a page, so the select is written here
+    (``roster_filter_markup``) and ``roster_filter.html`` only places it."""
 
     template = "members/admin/roster_filter.html"
 
@@ -74,6 +70,12 @@ class _PlainDropdownFilter(DropdownFilter):
         options = ([self.all_option] if self.all_option else []) + list(self.lookup_choices)
         for value, label in options:
             yield {"value": value, "label": label, "selected": str(value) == str(current or "")}
+
+    def markup(self) -> str:
+        options = ([self.all_option] if self.all_option else []) + list(self.lookup_choices)
+        return roster_filter_markup(self.parameter_name, str(self.title),
+                                    tuple((str(value), str(label)) for value, label in options),
+                                    str(self.value() or ""))
 
 
 class _SelectorFilter(_PlainDropdownFilter):
@@ -211,105 +213,6 @@ class OrganizationSubtreeFilter(AutocompleteSelectFilter):
 # ---------------------------------------------------------------- the roster
 
 
-# Lists (their SQL, scope and filters included) whose last bounded count was within the cap.
-_SMALL_LISTS: dict[bytes, bool] = {}
-_MAX_REMEMBERED_LISTS = 4096
-
-
-def _list_key(queryset) -> bytes | None:
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # a list that cannot match (an organization outside the scope)
-        return None
-    return hashlib.blake2b(repr((sql, params)).encode(), digest_size=16).digest()
-
-
-def remember_list_size(key: bytes | None, *, small: bool) -> None:
-    if key is None:
-        return
-    if len(_SMALL_LISTS) >= _MAX_REMEMBERED_LISTS:
-        _SMALL_LISTS.clear()
-    _SMALL_LISTS[key] = small
-
-
-class RosterChangeList(ChangeList):
-    """The roster page: one lean page query, a bounded count, and per-page lookups.
-
-    unfold renders each row's cells with the column headers recomputed (STACK_NOTES.md,
-    "unfold's render cost"); their sort links are the same for the whole page, so each query
-    string and the ordering columns are computed once per changelist (the rows themselves are
-    rendered by ``members/templatetags/roster_list.py``)."""
-
-    def get_queryset(self, request, exclude_parameters=None):
-        # the columns shown, no join before the LIMIT (a street page on the city: 56 → ~12 ms)
-        return selectors.member_roster_rows(super().get_queryset(request, exclude_parameters))
-
-    def get_results(self, request):
-        if not self._results_with_their_count(request):
-            super().get_results(request)
-        # Flag the page's floating members with one query over 50 ids rather than an EXISTS the
-        # planner evaluates for every row of the scope before sorting.
-        members = list(self.result_list)
-        floating = set(FloatingRecord.objects.filter(
-            member_id__in=[member.pk for member in members], direction=FloatingDirection.OUTFLOW,
-            ended_on__isnull=True).values_list("member_id", flat=True)) if members else set()
-        today = timezone.localdate()  # once per page, not twice per row
-        for member in members:
-            member.is_floating = member.pk in floating
-            member.shown_on = today
-        self.count_is_capped = isinstance(self.paginator, InfinitePaginator)
-        self.count_cap = ROSTER_COUNT_CAP
-
-    def _results_with_their_count(self, request) -> bool:
-        """The page and its total in one query, when this list was last found within the cap.
-
-        The bounded count and the page read the same rows (a street: 5,400 rows, twice ≈ 10 ms
-        each); for a list known to be small, ``COUNT(*) OVER ()`` on the page query counts them
-        as they are sorted. Whether a list is small is remembered from its last bounded count
-        (``_SMALL_LISTS``: a choice of plan, never a result — the rows and the total always come
-        from this request's query). False leaves the page to Django's count-then-page path."""
-        if self.show_all or self.page_num < 1:
-            return False
-        key = _list_key(self.queryset)
-        if key is None or not _SMALL_LISTS.get(key):
-            return False
-        offset = (self.page_num - 1) * self.list_per_page
-        rows = list(self.queryset.annotate(roster_total=Window(Count("pk")))[offset:offset + self.list_per_page])
-        if not rows or rows[0].roster_total > ROSTER_COUNT_CAP:
-            remember_list_size(key, small=False)
-            return False  # past the last page, or grown past the cap: the bounded count decides
-        total = rows[0].roster_total
-        self.result_count = total
-        self.full_result_count = None
-        self.show_full_result_count = False
-        self.show_admin_actions = True
-        self.result_list = rows
-        self.can_show_all = total <= self.list_max_show_all
-        self.multi_page = total > self.list_per_page
-        self.paginator = CountedPaginator(self.queryset, self.list_per_page, count=total)
-        return True
-
-    def get_query_string(self, new_params=None, remove=None):
-        key = (tuple(sorted((new_params or {}).items(), key=lambda item: item[0])), tuple(remove or ()))
-        cache = self.__dict__.setdefault("_query_strings", {})
-        if key not in cache:
-            cache[key] = super().get_query_string(new_params, remove)
-        return cache[key]
-
-    def get_ordering_field_columns(self):
-        if "_ordering_field_columns" not in self.__dict__:
-            self._ordering_field_columns = super().get_ordering_field_columns()
-        return self._ordering_field_columns
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count (the roster's bounded count is exact below the cap)."""
-
-    def __init__(self, object_list, per_page, *, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.__dict__["count"] = count
-
-
 @functools.lru_cache(maxsize=256)
 def _badge(text: str, tone: str = "") -> str:
     """A label's badge. The texts are the roster's fixed labels (statuses, employment, standing,
@@ -353,20 +256,15 @@ class MemberAdmin(ScopedHistoryAdmin):
 
     # --- reads -----------------------------------------------------------------------
     def get_changelist(self, request, **kwargs):
-        return RosterChangeList
+        # the total's own request builds the same list, counted instead of read (admin_roster.py)
+        return RosterCountList if getattr(request, "roster_count_only", False) else RosterChangeList
 
     def get_queryset(self, request):
         return selectors.member_list_for(request.user, include_left=True)
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        # One bounded count, without the page's ordering: exact up to the cap, and past it (a
-        # district, the city) the page goes forward without a total.
-        count = queryset.order_by().values("pk")[: ROSTER_COUNT_CAP + 1].count()
-        remember_list_size(_list_key(queryset), small=count <= ROSTER_COUNT_CAP)
-        if count > ROSTER_COUNT_CAP:
-            return InfinitePaginator(queryset, per_page, orphans, allow_empty_first_page)
-        return CountedPaginator(queryset, per_page, count=count, orphans=orphans,
-                                allow_empty_first_page=allow_empty_first_page)
+        # Django's count-then-page path ("show all", a page past the end): one bounded count
+        return roster_paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.member_search(queryset, search_term), False
@@ -380,7 +278,7 @@ class MemberAdmin(ScopedHistoryAdmin):
 
     @display(description="性别", ordering="sex__code")
     def sex_display(self, obj):
-        return obj.sex.name
+        return obj.sex_name  # member_roster_rows
 
     @display(description="性别（由身份证号码推算）")
     def sex_name(self, obj):
@@ -392,7 +290,7 @@ class MemberAdmin(ScopedHistoryAdmin):
 
     @display(description="所在党组织", ordering="organization__name_pinyin")
     def organization_display(self, obj):
-        return obj.organization.name
+        return obj.organization_name  # member_roster_rows
 
     @display(description="类别", ordering="status")
     def status_display(self, obj):
@@ -423,7 +321,7 @@ class MemberAdmin(ScopedHistoryAdmin):
         badges = []
         if obj.employment in OFF_POST:
             badges.append((EMPLOYMENT_LABELS[obj.employment], "info"))
-        if getattr(obj, "is_floating", False):
+        if obj.floating_record_id:  # member_roster_rows
             badges.append(("流动", "warning"))
         if obj.lost_contact_since:
             badges.append(("失联", "danger"))
@@ -506,10 +404,24 @@ class MemberAdmin(ScopedHistoryAdmin):
 
     def get_urls(self):
         custom = [
+            path("count/", self.admin_site.admin_view(self.roster_count_view), name="members_member_count"),
             path("<path:object_id>/reveal-id/", self.admin_site.admin_view(self.reveal_id_view),
                  name="members_member_reveal_id"),
         ]
         return custom + super().get_urls()
+
+    def roster_count_view(self, request):
+        """GET: the total of the roster the page shows (same query string), asked for by the
+        page after it is shown. The list is the changelist's own (scope, filters, search), so
+        it counts nothing the page would not list; a filter outside the scope counts 0."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        request.roster_count_only = True
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest("筛选条件无效。")
+        return TemplateResponse(request, "members/admin/_roster_total.html", {"cl": changelist, "opts": self.opts})
 
     def reveal_id_view(self, request, object_id):
         """POST: show the full ID number once, audited. Only administrators who write to the member."""

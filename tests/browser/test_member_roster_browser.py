@@ -133,3 +133,28 @@ def test_care_visit_recorded_on_a_phone(page, live_server, city, superuser, comm
     page.goto(f"{live_server.url}/members/care/?group=off_post")
     expect(page.get_by_test_id("care-list")).to_contain_text("135****2222")
     screenshot(page, "care-list-phone")
+
+
+def test_a_long_roster_shows_its_rows_first_and_its_total_after(page, live_server, city, superuser, community_admin,
+                                                                browser_login, monkeypatch, screenshot):
+    # given three members and a roster page of two rows (a list longer than its page)
+    from dangjian.members.admin import MemberAdmin
+
+    monkeypatch.setattr(MemberAdmin, "list_per_page", 2)
+    branch = city.org(city.dahanggong)
+    for name in ("王建国", "汪洁", "李晓梅"):
+        member(actor=superuser, organization=branch, name=name)
+    # when the community administrator opens the roster
+    browser_login(community_admin)
+    page.goto(f"{live_server.url}/admin/members/member/")
+    # then the rows are shown, and the total arrives by its own request, with the numbered pages
+    expect(page.locator("#result_list .roster-link")).to_have_count(2)
+    expect(page.get_by_test_id("roster-total")).to_have_text("共 3 名党员")
+    pages = page.locator("#roster-pagination")
+    expect(pages).to_contain_text("3 党员")
+    screenshot(page, "member-roster-total-after")
+    # and the second page (a numbered link, brought with the total) lists the third member
+    pages.get_by_role("link", name="2").click()
+    page.wait_for_url(re.compile(r".*\?p=2$"))
+    expect(page.locator("#result_list .roster-link")).to_have_count(1)
+    expect(page.get_by_test_id("roster-total")).to_have_text("共 3 名党员")

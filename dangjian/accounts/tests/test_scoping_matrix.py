@@ -92,6 +92,9 @@ MEMBER_PAGE_ROUTES = {
     **{f"members/import/<int:batch_id>/{step}": ImportBatch
        for step in ("", "mapping/", "commit/", "retry/", "undo/", "errors.xlsx")},
 }
+# The roster's total, asked for by the roster page after it is shown (members/admin_roster.py):
+# the changelist's own list counted, so a role counts only the members it may list.
+ROSTER_TOTAL_ROUTES = {"admin/members/member/count/": Member}
 # The member portal: pages at /m/ and the API at /api/v1/portal/. Only a member account gets in,
 # and only to its own records: the model whose pk fills the route's id (None: no id). A member
 # asking for another member's object gets 404; every staff role gets 404 (pages) or 401 (API).
@@ -296,6 +299,8 @@ def _classify(route):
         return ("security_admin", SECURITY_ADMIN_ROUTES[clean])
     if clean in MEMBER_PAGE_ROUTES:
         return ("member_page", MEMBER_PAGE_ROUTES[clean])
+    if clean in ROSTER_TOTAL_ROUTES:
+        return ("roster_total", ROSTER_TOTAL_ROUTES[clean])
     if clean in PORTAL_ROUTES:
         return ("portal", PORTAL_ROUTES[clean])
     if clean in PORTAL_PUBLIC_ROUTES:
@@ -565,6 +570,34 @@ def test_member_pages_answer_404_outside_scope(member_records, everyone, role):
             assert str(outsider) not in response.content.decode(), (role, route)
             checked += 1
     assert checked or role in ("superuser", "city_admin")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_roster_total_counts_only_what_the_role_may_list(member_records, everyone, role):
+    from dangjian.members.models import Standing
+
+    user = getattr(everyone, role)
+    client = _client(user)
+    (route,) = (route for route in _route_strings() if _classify(route) == ("roster_total", Member))
+    url = _fill(route, "")
+    response = client.get(url, headers={"HX-Request": "true"})
+    if response.status_code != 200:  # no view permission on the roster: refused, nothing counted
+        assert response.status_code in (302, 403), (role, response.status_code)
+        assert "名党员" not in response.content.decode()
+        return
+    visible = _visible(user, Member).filter(standing=Standing.ACTIVE)
+    assert f"共 {visible.count()} 名党员" in response.content.decode(), role
+    outsider = _out_of_scope(user, Member)
+    if outsider is None:
+        return
+    # an organization outside the scope counts nothing and is not named; nor is a search for
+    # an outside member's name answered with that member
+    body = client.get(url, {"organization__id__exact": outsider.organization_id}).content.decode()
+    assert "共 0 名党员" in body and outsider.organization.name not in body, role
+    namesakes = visible.filter(name=outsider.name).count()
+    body = client.get(url, {"q": outsider.name}).content.decode()
+    assert f"共 {namesakes} 名党员" in body, role
 
 
 # ----------------------------------------------------------------------------- concern pages

@@ -18,6 +18,7 @@ from django.contrib.admin.templatetags.admin_list import _coerce_field_name, res
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from unfold.templatetags.unfold_list import result_headers
@@ -31,15 +32,25 @@ _CELL_CLASS = "roster-cell"
 _LINK_CLASS = "roster-link"
 
 
-def _method_display(method, empty, boolean):
+def _method_display(method, empty, boolean, translated):
     if boolean:
         return lambda member: display_for_value(method(member), empty, boolean)
 
     def shown(member):
         value = method(member)
-        # The roster's display methods return text (plain or already-safe HTML): that is what
-        # ``display_for_value`` would return after walking its type checks, 500 times a page.
-        return value if isinstance(value, str) else display_for_value(value, empty, boolean)
+        # The roster's display methods return text (plain or already-safe HTML) or a choice's
+        # lazily translated label: ``display_for_value`` would return the same text after
+        # walking its type checks, 500 times a page.
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Promise):
+            # a label is translated once per page (the entry keeps the label alive, so its id
+            # is not reused within the page)
+            entry = translated.get(id(value))
+            if entry is None or entry[0] is not value:
+                entry = translated[id(value)] = (value, str(value))
+            return entry[1]
+        return display_for_value(value, empty, boolean)
 
     return shown
 
@@ -47,7 +58,11 @@ def _method_display(method, empty, boolean):
 def _field_display(field, empty):
     if field.is_relation:
         raise TypeError(f"roster column {field.name}: relations are shown through a display method")
-    return lambda member: display_for_field(getattr(member, field.attname), field, empty)
+    attname = field.attname
+    if type(field) in (models.CharField, models.TextField) and not field.choices:
+        # display_for_field's answer for plain text, without its walk through the field types
+        return lambda member: getattr(member, attname) or empty
+    return lambda member: display_for_field(getattr(member, attname), field, empty)
 
 
 def _row_cells(cl, headers):
@@ -57,12 +72,13 @@ def _row_cells(cl, headers):
     empty = model_admin.get_empty_value_display()
     link_columns = set(cl.list_display_links or cl.list_display[:1])
     columns = []
+    translated = {}  # id(lazy label) -> (label, its text), for this page
     for index, field_name in enumerate(cl.list_display):
         classes = [f"field-{_coerce_field_name(field_name, index)}", _CELL_CLASS]
         if hasattr(model_admin, field_name):
             method = getattr(model_admin, field_name)
             shown = _method_display(method, getattr(method, "empty_value_display", empty),
-                                    getattr(method, "boolean", False))
+                                    getattr(method, "boolean", False), translated)
         else:
             field = opts.get_field(field_name)
             shown = _field_display(field, empty)
@@ -87,9 +103,10 @@ def _row_cells(cl, headers):
         else:
             opening = format_html('<td class="{}" data-label="{}">', classes, label)
             closing = mark_safe("</td>")
-        prepared.append((display, is_link, opening, closing))
+        # plain ``str`` (escaped above): a SafeString in an f-string costs a Python-level __str__
+        prepared.append((display, is_link, str.__str__(opening), str.__str__(closing)))
     url_head, _, url_tail = change_url.partition(_PK_MARKER)
-    link_middle = format_html('" class="{}" >', _LINK_CLASS)
+    link_middle = str.__str__(format_html('" class="{}" >', _LINK_CLASS))
 
     def cells(member):
         """The row's cells as one safe string (one template variable per row, not per cell)."""
@@ -108,10 +125,26 @@ def _row_cells(cl, headers):
 
 def _escaped(value):
     """``conditional_escape`` without its lazy-string wrapper, ~450 times a page: the same
-    output (Django's ``escape`` is the standard library's, marked safe)."""
+    output (Django's ``escape`` is the standard library's, marked safe), as a plain ``str``."""
     if hasattr(value, "__html__"):
-        return value.__html__()
+        return str.__str__(value.__html__())
     return html.escape(str(value))
+
+
+# unfold's row wrappers (change_list_results.html), every other row shaded as its ``cycle`` does
+_ROW_OPENINGS = (
+    '<tbody class="block relative lg:table-row-group ">'
+    '<tr class="data-row block border border-base-200 mb-3 relative rounded-default lg:table-row lg:border-none '
+    'lg:mb-0 lg:rounded-none dark:border-base-800">',
+    '<tbody class="block relative lg:table-row-group bg-base-50 dark:bg-white/[.02]">'
+    '<tr class="data-row block border border-base-200 mb-3 relative rounded-default lg:table-row lg:border-none '
+    'lg:mb-0 lg:rounded-none dark:border-base-800">',
+)
+
+
+def _rows(rows) -> str:
+    """The rows with their wrappers as one string: no template loop and no ``cycle`` per row."""
+    return mark_safe("\n".join(f"{_ROW_OPENINGS[index % 2]}{row}</tr></tbody>" for index, row in enumerate(rows)))
 
 
 @register.inclusion_tag("members/admin/roster_results.html", takes_context=True)
@@ -123,7 +156,7 @@ def roster_result_list(context, cl):
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
-        "rows": [cells(member) for member in cl.result_list],
+        "rows": _rows(cells(member) for member in cl.result_list),
         "has_add_permission": cl.model_admin.has_add_permission(context["request"]),
         "request": context["request"],
     }

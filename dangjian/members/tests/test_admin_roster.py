@@ -56,7 +56,7 @@ def test_roster_shows_the_scope_masked_and_sorted_by_pinyin(roster, street_admin
     # given the street administrator of 梅园新村街道
     client = _client(street_admin)
     # when the roster opens
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         response = client.get(ROSTER)
     # then it lists the street's members by pinyin (李 < 王 < 赵), never 秦淮区's
     assert response.status_code == 200
@@ -89,9 +89,9 @@ def test_roster_query_count_does_not_grow_with_rows(roster, city, superuser, str
         member(actor=superuser, organization=city.org(city.dahanggong), name=f"测试{index}号")
     services.member_float_out(actor=superuser, member=roster["li"], place="上海", started_on=_years_ago(1))
     client = _client(street_admin)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         response = client.get(f"{ROSTER}?care=floating")
-    assert "李晓梅" in _rows(response)
+    assert "李晓梅" in _rows(response) and "流动" in _rows(response)
 
 
 @pytest.mark.parametrize(("query", "expected", "absent"), [
@@ -284,16 +284,6 @@ def test_roster_filter_panel_renders_the_scoped_organization(city, street_admin)
     assert "unfold-filter-autocomplete" in page and f">{chosen.name}<" in page
 
 
-def test_a_large_roster_pages_forward_without_counting(roster, street_admin, monkeypatch):
-    from dangjian.members import admin as member_admin
-
-    monkeypatch.setattr(member_admin, "ROSTER_COUNT_CAP", 2)
-    response = _client(street_admin).get(ROSTER)
-    assert response.status_code == 200
-    assert type(response.context["cl"].paginator).__name__ == "InfinitePaginator"
-    assert "王建国" in _rows(response)
-
-
 def test_add_page_asks_for_the_full_id_number(community_admin):
     page = _client(community_admin).get(f"{ROSTER}add/")
     assert page.status_code == 200
@@ -316,70 +306,106 @@ def test_reveal_without_htmx_shows_a_page_with_the_number(city, superuser, commu
 
 
 def test_roster_page_queries_are_pinned(roster, street_admin, django_assert_num_queries):
-    # session, user, grants, education codes, bounded count, page, organizations, sexes, floating
-    # flags; no permission lookups for Django's application list, which no page shows
+    # session, user, grants, education codes, the page: no count (the page reads one row past
+    # itself), no query per organization, sex or floating flag, and no permission lookups for
+    # Django's application list, which no page shows
     client = _client(street_admin)
     client.get(ROSTER)
-    member_admin._SMALL_LISTS.clear()  # a list not seen yet: the bounded count, then the page
-    with django_assert_num_queries(9) as captured:
+    with django_assert_num_queries(5) as captured:
         response = client.get(ROSTER)
     assert "王建国" in _rows(response)
-    # the one count is bounded, never a COUNT over the whole scope; the page reads member columns
-    # only (no organization or code rows built for every member of the scope before the LIMIT)
-    counts = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
-    assert len(counts) == 1 and "LIMIT" in counts[0].upper()
+    assert not [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
+    # the page joins nothing before its LIMIT (no organization or code rows built for every
+    # member of the scope): the names are scalar subqueries, evaluated for the page's rows
     page = next(query["sql"] for query in captured.captured_queries
                 if "ORDER BY" in query["sql"] and '"members_member"."name_pinyin"' in query["sql"])
-    selected = page.split(" FROM ")[0]
-    assert "core_code" not in selected and "organizations_" not in selected
-    assert "id_number_ciphertext" not in selected
+    assert " JOIN " not in page.split(" WHERE ")[0]
+    assert "id_number_ciphertext" not in page
+    assert "LIMIT 51" in page
+    # the whole list is on the page, so its total is known without a request of its own
+    assert "共 3 名党员" in response.content.decode() and "hx-get" not in _total(response)
 
 
-def test_a_small_roster_seen_again_counts_with_its_page(roster, street_admin, django_assert_num_queries):
-    # the list was found within the cap: the page query counts its rows (COUNT(*) OVER ()),
-    # the bounded count is not run again, and the page shows the same rows and total
-    member_admin._SMALL_LISTS.clear()
+def _total(response) -> str:
+    match = re.search(r'<span[^>]*data-testid="roster-total".*?</span>', response.content.decode(), re.S)
+    return match.group(0) if match else ""
+
+
+def test_a_roster_longer_than_its_page_leaves_its_total_to_a_request_of_its_own(
+        roster, street_admin, monkeypatch, django_assert_num_queries):
+    # given a page of two rows over the street's three members
+    monkeypatch.setattr(member_admin.MemberAdmin, "list_per_page", 2)
     client = _client(street_admin)
-    first = client.get(ROSTER)
-    with django_assert_num_queries(8) as captured:
-        response = client.get(ROSTER)
-    assert "共 3 名党员" in first.content.decode() and "共 3 名党员" in response.content.decode()
-    assert _rows(response) == _rows(first)
+    client.get(ROSTER)
+    # when the filtered roster opens, it reads the page and one row more, and counts nothing
+    with django_assert_num_queries(5) as captured:
+        response = client.get(ROSTER, {"standing": "active", "o": "1"})
+    assert not [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
+    rows = _rows(response)
+    assert rows.count('class="roster-link"') == 2
+    # then the page goes forward (previous/next) and asks for its total with the same filters
+    assert type(response.context["cl"].paginator).__name__ == "InfinitePaginator"
+    total = _total(response)
+    assert 'hx-get="/admin/members/member/count/?standing=active&amp;o=1"' in total
+    assert 'hx-trigger="load"' in total and "正在统计人数" in total
+    assert 'id="roster-pagination"' in response.content.decode()
+    # and the next page lists the third member, whose total is then known (the last page)
+    last = client.get(ROSTER, {"p": "2"})
+    assert _rows(last).count('class="roster-link"') == 1 and "共 3 名党员" in _total(last)
+
+
+def test_the_roster_total_counts_the_pages_list_once_and_brings_the_numbered_pages(
+        roster, street_admin, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(member_admin.MemberAdmin, "list_per_page", 2)
+    client = _client(street_admin)
+    client.get(f"{ROSTER}count/")
+    # session, user, grants, education codes (the filters' lookups), one bounded count
+    with django_assert_num_queries(5) as captured:
+        response = client.get(f"{ROSTER}count/", {"p": "2"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
     counts = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
-    assert len(counts) == 1 and "OVER ()" in counts[0] and "LIMIT 50" in counts[0]
-    # another page, another order, a filter: the same answers as the count-then-page path
-    for query in ("?o=5.1", "?status=full", "?q=wjg", "?all="):
-        member_admin._SMALL_LISTS.clear()
-        counted = _rows(client.get(f"{ROSTER}{query}"))
-        assert _rows(client.get(f"{ROSTER}{query}")) == counted, query
-    # past the last page: the usual path answers (Django's redirect for a page out of range)
-    assert client.get(f"{ROSTER}?p=9").status_code == client.get(f"{ROSTER}?p=9").status_code
+    assert len(counts) == 1 and "LIMIT 10001" in counts[0]
+    html = response.content.decode()
+    assert '<span class="text-sm' in html and "共 3 名党员" in html
+    # below the cap the numbered pages replace previous/next, the asking page marked
+    assert 'id="roster-pagination" class="contents" hx-swap-oob="true"' in html
+    assert '<span class="font-medium text-primary-600">2</span>' in html and 'href="?p=1"' in html
+    # the same filters and search as the page
+    assert "共 1 名党员" in client.get(f"{ROSTER}count/", {"status": "probationary"}).content.decode()
+    assert "共 1 名党员" in client.get(f"{ROSTER}count/", {"q": "wjg"}).content.decode()
+    assert "共 0 名党员" in client.get(f"{ROSTER}count/", {"q": "孙秦淮"}).content.decode()
+
+
+def test_past_the_cap_the_total_says_so_and_the_pages_stay_previous_next(roster, street_admin, monkeypatch):
+    monkeypatch.setattr("dangjian.members.admin_roster.ROSTER_COUNT_CAP", 2)
+    html = _client(street_admin).get(f"{ROSTER}count/").content.decode()
+    assert "超过 2 名党员" in html and "共 3 名党员" not in html
+    assert "roster-pagination" not in html
+
+
+def test_a_page_past_the_end_keeps_djangos_answer(roster, street_admin, monkeypatch):
+    monkeypatch.setattr(member_admin.MemberAdmin, "list_per_page", 2)
+    response = _client(street_admin).get(ROSTER, {"p": "9"})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
 
 
 def test_roster_organization_filter_reads_the_organization_once(roster, city, street_admin,
                                                                 django_assert_num_queries):
-    # the pinned page's nine, and the chosen organization read once from the actor's scope: the
+    # the pinned page's five, and the chosen organization read once from the actor's scope: the
     # filter panel shows the one the filter found (no second read for the autocomplete widget)
     client = _client(street_admin)
     url = f"{ROSTER}?organization__id__exact={city.org(city.dahanggong).pk}"
     client.get(url)
-    member_admin._SMALL_LISTS.clear()
-    with django_assert_num_queries(10) as captured:
+    with django_assert_num_queries(6) as captured:
         response = client.get(url)
     assert "王建国" in _rows(response)
     assert f'selected>{city.org(city.dahanggong).name}<' in response.content.decode()
-    assert sum('FROM "organizations_partyorganization"' in query["sql"].split(" WHERE ")[0]
-               for query in captured.captured_queries) == 2  # the filter's, and the page's names
+    assert sum(query["sql"].startswith('SELECT "organizations_partyorganization"')
+               for query in captured.captured_queries) == 1  # the filter's (the page's names are in its query)
 
 
-def test_roster_shows_its_total_and_past_the_cap_no_exact_count(roster, street_admin, monkeypatch):
-    client = _client(street_admin)
-    assert "共 3 名党员" in client.get(ROSTER).content.decode()
-    # past the cap (a district, the city) the page says so instead of counting every member
-    monkeypatch.setattr("dangjian.members.admin.ROSTER_COUNT_CAP", 2)
-    html = client.get(ROSTER).content.decode()
-    assert "超过 2 名党员" in html and "共 3 名党员" not in html
-    assert "王建国" in html
+def test_roster_shows_its_total(roster, street_admin):
+    assert "共 3 名党员" in _client(street_admin).get(ROSTER).content.decode()
 
 
 def test_roster_rows_keep_the_change_links_with_the_filters(roster, street_admin):
