@@ -644,6 +644,26 @@ def member_transfer_list(request: HttpRequest, member_id: int):
     return selectors.transfer_list_for(actor).filter(member=member)
 
 
+class HistoryChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class HistoryEntryOut(Schema):
+    at: datetime.datetime
+    by: str = Field(description="操作人")
+    type: str = Field(description="+ 新增，~ 修改，- 删除")
+    type_label: str
+    changes: list[HistoryChangeOut] = Field(description="修改了哪些字段（修改前、修改后）")
+
+
+@router.get("/{int:member_id}/history", response=list[HistoryEntryOut], summary="党员信息的修改记录（最近200条）")
+def member_history(request: HttpRequest, member_id: int):
+    return selectors.member_history(_member_get_for(request.auth, member_id))
+
+
 @router.post("/{int:member_id}/float-out", response={201: FloatingOut}, tags=LIFECYCLE, summary="登记流出")
 def member_float_out(request: HttpRequest, member_id: int, data: FloatOutIn):
     actor = request.auth

@@ -88,6 +88,37 @@ def member_get_for(actor, pk) -> Member:
         raise Http404("党员不存在。") from None
 
 
+HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
+
+
+def member_history(member: Member, *, limit: int = 200) -> list[dict]:
+    """``member``'s change history, newest first: when, by whom, and each changed field with its
+    value before and after (the history keeps no full ID number: only the masked one)."""
+    records = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit + 1])
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if older is not None and record.history_type == "~":
+            for change in record.diff_against(older).changes:
+                field = Member._meta.get_field(change.field)
+                changes.append({"field": change.field, "label": str(field.verbose_name),
+                                "old": _history_value(change.old), "new": _history_value(change.new)})
+        user = record.history_user
+        entries.append({"at": record.history_date, "by": user.get_full_name() or user.get_username() if user else "",
+                        "type": record.history_type, "type_label": HISTORY_TYPES.get(record.history_type, ""),
+                        "changes": changes})
+    return entries
+
+
+def _history_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
 def member_search(queryset: QuerySet, query: str) -> QuerySet:
     """Narrow ``queryset`` by a name, full pinyin, pinyin initials, phone or full ID number."""
     query = (query or "").strip()

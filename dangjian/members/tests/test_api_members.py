@@ -530,3 +530,18 @@ def test_visits_due_query_count_does_not_grow_with_rows(as_street_admin, city, s
         response = as_street_admin.get(f"{API}/members/visits-due", {"limit": 50})
 
     assert response.json()["count"] == 10
+
+
+def test_the_history_says_who_changed_what_and_when(city, street_admin, superuser, org_admin):
+    someone = member(actor=superuser, organization=city.org(city.dahanggong), name="历史党员", phone="13800000001")
+    services.member_update(actor=street_admin, member=someone, phone="13900000002", notes="搬家后更新电话")
+    client = client_for(street_admin)
+    entries = client.get(f"{API}/members/{someone.pk}/history").json()
+    assert [entry["type"] for entry in entries] == ["~", "+"]  # newest first
+    changed = {change["field"]: (change["old"], change["new"]) for change in entries[0]["changes"]}
+    assert changed["phone"] == ("13800000001", "13900000002") and changed["notes"] == ("", "搬家后更新电话")
+    assert entries[0]["by"] in (street_admin.get_full_name(), street_admin.get_username())
+    assert entries[1]["changes"] == [] and entries[1]["type_label"] == "新增"
+    assert "id_number_ciphertext" not in str(entries) and "id_number_digest" not in str(entries)
+    # outside the caller's scope the member does not exist
+    assert client_for(org_admin).get(f"{API}/members/{someone.pk}/history").status_code == 404
