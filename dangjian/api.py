@@ -34,6 +34,7 @@ from dangjian.concerns.api import router as concerns_router
 from dangjian.conference.api import router as conference_router
 from dangjian.coverage.api import router as coverage_router
 from dangjian.coverage.api_portal import router as coverage_portal_router
+from dangjian.dashboard.api import router as dashboard_router
 from dangjian.datasafety.api import router as datasafety_router
 from dangjian.dues.api import router as dues_router
 from dangjian.evaluation.api import router as evaluation_router
@@ -221,6 +222,7 @@ api.add_router("/floating", floating_router)
 api.add_router("/member-imports", member_imports_router)
 api.add_router("/member-export", member_export_router)
 api.add_router("/care-cadences", care_cadences_router)
+api.add_router("/dashboard", dashboard_router)
 api.add_router("/portal", portal_router)
 api.add_router("/portal/my-data", datasafety_router)
 api.add_router("/portal/community-service", coverage_portal_router)

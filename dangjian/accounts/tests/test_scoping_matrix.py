@@ -272,7 +272,8 @@ ACTIVITY_MEMBER_ROUTES = {
 # API collections and objects, by their first path segment.
 API_MODELS = {"areas": Area, "organizations": PartyOrganization, "units": Unit, "tokens": ApiToken,
               "members": Member, "transfers": Transfer, "floating": FloatingRecord, "concerns": Concern,
-              "member-imports": ImportBatch, "member-export": Member, "care-cadences": Area}
+              "member-imports": ImportBatch, "member-export": Member, "care-cadences": Area,
+              "dashboard": Area}
 
 
 def _walk(patterns, prefix=""):
