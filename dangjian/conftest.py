@@ -11,7 +11,10 @@ with many such tests may opt in to building them once per module::
 The city is then built inside a transaction held open for the module and rolled back at its
 end; each test runs in a savepoint inside it (its writes vanish after it) and gets fresh
 Python objects for the same rows. Not for ``transaction=True`` or live-server tests: they
-cannot see data inside an uncommitted transaction.
+cannot see data inside an uncommitted transaction. Nor for a test without the database:
+pytest-django runs those last, after the transactional tests have emptied the code tables the
+city's codes are checked against (so mark ``django_db`` next to it, or ask for ``module_city``
+from a fixture only database tests use, as accounts/tests/test_scoping_matrix.py does).
 """
 
 from dataclasses import dataclass

@@ -14,6 +14,8 @@ from dangjian.accounts.models import ApiToken, AuditEntry
 from dangjian.organizations.models import Area
 
 API = "/api/v1"
+# The city and its users are built once for the module (dangjian/conftest.py).
+pytestmark = pytest.mark.usefixtures("module_city")
 CSRF_SECRET = "a" * 32  # Django accepts the unmasked 32-character secret as the token
 
 

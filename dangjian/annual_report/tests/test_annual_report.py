@@ -22,7 +22,7 @@ from dangjian.organizations import services as organization_services
 from dangjian.organizations.models import NEW_ORGANIZATION_SECTORS, PartyOrganization, Unit
 from dangjian.orglife import services as orglife_services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 ENTERED = timezone.make_aware(datetime.datetime(2025, 6, 1, 9, 0))
 AS_OF = datetime.date(2025, 12, 31)

@@ -10,7 +10,7 @@ from dangjian.accounts.tests.test_scoping_matrix import ANNUAL_REPORT_ROUTES, RO
 from dangjian.annual_report import selectors
 from dangjian.organizations.models import Area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -29,6 +29,7 @@ from dangjian.coverage.tests.factories import instructor
 from dangjian.members.tests.factories import member
 from dangjian.organizations.models import Area, Unit
 
+pytestmark = pytest.mark.usefixtures("module_city")  # the city built once (dangjian/conftest.py)
 DAY = datetime.timedelta(days=1)
 
 

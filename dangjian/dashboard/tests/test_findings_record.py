@@ -14,7 +14,7 @@ from dangjian.dashboard.selectors import dashboard_for, period_for
 from dangjian.dashboard.tests.test_rule_counts import troubled_city  # noqa: F401 - a fixture
 from dangjian.organizations.models import Area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 TODAY = datetime.date.today()
 WEEK = datetime.timedelta(days=7)

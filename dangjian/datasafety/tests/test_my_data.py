@@ -17,7 +17,7 @@ from dangjian.notices.services import notice_mark_read, notice_post
 from dangjian.portal import services as portal_services
 from dangjian.portal.tests.factories import activated
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 WANG_ID = valid_id_number(serial=321, birth=datetime.date(1950, 9, 1))
 

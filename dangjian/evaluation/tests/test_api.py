@@ -6,7 +6,7 @@ from django.test import Client
 from dangjian.evaluation.models import AssessmentScheme, ManualScore
 from dangjian.evaluation.tests.factories import AUTO, MANUAL, scheme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 
 def _client(user):

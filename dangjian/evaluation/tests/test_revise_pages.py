@@ -11,7 +11,7 @@ from dangjian.evaluation import services
 from dangjian.evaluation.models import AssessmentScheme, Indicator
 from dangjian.evaluation.tests.factories import scheme, score_all_manual
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 
 def _client(user):

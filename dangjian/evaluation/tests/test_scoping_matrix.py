@@ -11,7 +11,7 @@ from dangjian.evaluation import selectors, services
 from dangjian.evaluation.models import AssessmentScheme, Evidence, Indicator, ManualScore, Score, ScoringRun
 from dangjian.evaluation.tests.factories import AUTO, pdf, scheme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from dangjian.evaluation.models import ManualScore as ManualScoreModel
 from dangjian.evaluation.tests.factories import AUTO, MANUAL, pdf, scheme, score_all_manual
 from dangjian.organizations.models import PartyOrganization
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 
 def _organizations_in(area) -> int:

@@ -12,7 +12,7 @@ from dangjian.members import selectors
 from dangjian.members.models import ImportBatch, Member
 from dangjian.members.tests.rosters import HEADERS, clean_row, messy_roster, person, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 State = ImportBatch.State
 
 

@@ -13,7 +13,7 @@ from dangjian.members.models import ColumnMapping, ImportBatch, Member
 from dangjian.members.tests.factories import member, valid_id_number
 from dangjian.members.tests.rosters import HEADERS, clean_row, messy_roster, person, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 State = ImportBatch.State
 
 

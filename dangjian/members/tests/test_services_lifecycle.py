@@ -18,7 +18,7 @@ from dangjian.members.models import (
 from dangjian.members.tests.factories import member
 from dangjian.organizations.models import PartyOrganization
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 TODAY = datetime.date.today()
 

@@ -10,7 +10,7 @@ from dangjian.members import selectors, services
 from dangjian.members.models import Member
 from dangjian.members.tests.factories import member, valid_id_number
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 
 def test_member_is_registered_with_encrypted_id_and_derived_data(city, street_admin):

@@ -11,7 +11,7 @@ from dangjian.members.models import Member, Standing, Transfer, TransferStatus
 from dangjian.members.tests.factories import member, valid_id_number
 from dangjian.organizations.models import PartyOrganization
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 TODAY = datetime.date.today()
 

@@ -10,7 +10,7 @@ from dangjian.notices import selectors, services
 from dangjian.notices.models import Audience, Notice, NoticeRead
 from dangjian.organizations.models import Area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 TODAY = datetime.date.today()
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from dangjian.accounts.models import RoleAssignment
 from dangjian.organizations.models import Area, PartyOrganization, Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 
 def _client(user):

@@ -13,6 +13,8 @@ from dangjian.organizations.models import Area, AreaLevel, OrganizationKind, Par
 from dangjian.organizations.tests.factories import AreaFactory, UnitFactory, valid_credit_code
 
 API = "/api/v1"
+# The city and its users are built once for the module (dangjian/conftest.py).
+pytestmark = pytest.mark.usefixtures("module_city")
 
 
 def client_for(user) -> Client:

@@ -11,7 +11,7 @@ from dangjian.notices.models import Notice
 from dangjian.portal import services
 from dangjian.portal.models import ActivationCode, CorrectionRequest, CorrectionState
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 
 def _client(user) -> Client:

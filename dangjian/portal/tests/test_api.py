@@ -13,7 +13,7 @@ from dangjian.notices.models import NoticeRead
 from dangjian.portal.models import CorrectionRequest
 from dangjian.portal.tests.factories import PORTAL_PASSWORD, issue_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 API = "/api/v1/portal"
 
 

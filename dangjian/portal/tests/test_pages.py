@@ -12,7 +12,7 @@ from dangjian.notices.models import NoticeRead
 from dangjian.portal.models import CorrectionRequest, MemberAccount
 from dangjian.portal.tests.factories import PORTAL_PASSWORD, issue_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 
 def _member_client(account) -> Client:

@@ -11,7 +11,7 @@ from dangjian.members.tests.factories import valid_id_number
 from dangjian.portal import services
 from dangjian.portal.models import CorrectionRequest, CorrectionState
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 
 def _submit(account, **changes):

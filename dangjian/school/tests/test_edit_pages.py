@@ -13,7 +13,7 @@ from dangjian.school import services
 from dangjian.school.models import ClassSession, ClassStatus, PartySchool, PlannedClass, SchoolOfficer
 from dangjian.school.tests.factories import at, school_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 TODAY = timezone.localdate()
 TOMORROW = TODAY + datetime.timedelta(days=1)

@@ -12,7 +12,7 @@ from dangjian.school import selectors, services
 from dangjian.school.models import Attendance, Audience, ClassSession, ClassStatus
 from dangjian.school.tests.factories import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
