@@ -199,11 +199,7 @@ def import_undo(request: HttpRequest, batch_id: int):
 @imports_router.get("/{int:batch_id}/failed-rows", summary="下载未导入的行（原样，另加“未导入原因”列；.xlsx）")
 def import_failed_rows(request: HttpRequest, batch_id: int):
     batch = selectors_import.import_batch_get_for(request.auth, batch_id)
-    exporting.require_writable_batch(request.auth, batch)
-    if not batch.errors:
-        raise ValidationError("该批次没有出错的行。")
-    stem = batch.file_name.rsplit(".", 1)[0]
-    return _xlsx(exporting.error_workbook(batch), f"{stem}-未导入的行.xlsx")
+    return _xlsx(*exporting.failed_rows_download(request.auth, batch))
 
 
 # ---------------------------------------------------------------- export

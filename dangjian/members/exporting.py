@@ -246,6 +246,16 @@ def export_file_name(prefix: str = "党员名册") -> str:
     return f"{prefix}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
+def failed_rows_download(actor, batch: ImportBatch):
+    """(file, file name) of the rows of ``batch`` that failed, as uploaded, with their reasons:
+    for those who may write the batch, and only when some row failed (404 otherwise)."""
+    require_writable_batch(actor, batch)
+    if not batch.errors:
+        raise Http404("该批次没有出错的行。")
+    stem = batch.file_name.rsplit(".", 1)[0]
+    return error_workbook(batch), f"{stem}-未导入的行.xlsx"
+
+
 def require_writable_batch(actor, batch: ImportBatch) -> None:
     """The failed rows hold full personal data as uploaded: only for those who may write the batch."""
     if not scoping.can_write(actor, batch):

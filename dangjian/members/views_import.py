@@ -197,11 +197,7 @@ def import_errors(request, batch_id: int):
     """The failed rows as uploaded, with a reason column (full personal data: writers only)."""
     _require_role(request)
     batch = selectors_import.import_batch_get_for(request.user, batch_id)
-    exporting.require_writable_batch(request.user, batch)
-    if not batch.errors:
-        raise Http404("该批次没有出错的行。")
-    stem = batch.file_name.rsplit(".", 1)[0]
-    return _xlsx(exporting.error_workbook(batch), f"{stem}-未导入的行.xlsx")
+    return _xlsx(*exporting.failed_rows_download(request.user, batch))
 
 
 # ---------------------------------------------------------------- export

@@ -124,6 +124,8 @@ def test_scope_and_write_rights_are_the_pages(city, street_admin, org_admin, lea
     for path in ("/preview", "/commit", "/retry", "/undo"):
         assert post(outsider, f"{API}/{batch['id']}{path}", {"columns": batch["columns"]}).status_code == 404, path
     assert outsider.get(API).json() == []
+    # a batch with no failed rows has no failed-rows workbook
+    assert client_for(street_admin).get(f"{API}/{batch['id']}/failed-rows").status_code == 404
     assert ImportBatch.objects.get().state == State.UPLOADED
 
 
