@@ -8,16 +8,22 @@ the counts and findings cover the caller's scope within it only.
 """
 
 import datetime
-import itertools
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from dangjian.accounts.scoping import Scope
-from dangjian.core.registry import Severity, rules
-from dangjian.dashboard.selectors import dashboard_for, focus_for, period_for
+from dangjian.core.registry import Severity
+from dangjian.dashboard.selectors import (
+    RuleFindings,
+    dashboard_for,
+    focus_for,
+    period_for,
+    rule_get,
+    rules_in_order,
+)
 
 router = Router(tags=["统计与组织体检"])
 MAX_FINDINGS_PAGE = 200
@@ -118,8 +124,7 @@ class RulesQuery(Schema):
 def rule_list(request: HttpRequest, query: Query[RulesQuery]):
     scope = Scope(actor=request.auth, focus_area=focus_for(request.auth, query.area))
     today = timezone.localdate()
-    return sorted((_rule_out(rule, rule.count(scope, today)) for rule in rules.all()),
-                  key=lambda item: (Severity.ORDER[item["severity"]], item["code"]))
+    return [_rule_out(rule, rule.count(scope, today)) for rule in rules_in_order()]
 
 
 class FindingsQuery(RulesQuery):
@@ -134,13 +139,11 @@ class FindingsOut(Schema):
 
 @router.get("/rules/{code}/findings", response=FindingsOut, summary="一条规则发现的问题（分页）")
 def rule_findings(request: HttpRequest, code: str, query: Query[FindingsQuery]):
-    if code not in rules:
-        raise Http404("没有这条规则。")
-    rule = rules.get(code)
+    rule = rule_get(code)
     scope = Scope(actor=request.auth, focus_area=focus_for(request.auth, query.area))
-    today = timezone.localdate()
-    page = itertools.islice(rule.check(scope, today), query.offset, query.offset + query.limit)
-    return {"rule": _rule_out(rule, rule.count(scope, today)),
+    found = RuleFindings(rule, scope, timezone.localdate())
+    page = found[query.offset:query.offset + query.limit]
+    return {"rule": _rule_out(rule, found.count()),
             "items": [{"message": str(finding.message), "anchor": finding.anchor_label,
                        "subject_type": finding.subject._meta.label if finding.subject is not None else "",
                        "subject_id": getattr(finding.subject, "pk", None)} for finding in page]}

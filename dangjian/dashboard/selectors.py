@@ -1,6 +1,7 @@
 """What the dashboard shows, computed from the metric and rule registries for a scope."""
 
 import datetime
+import itertools
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -225,3 +226,31 @@ def _dashboard(actor, *, focus: Area | None, period: Period, live: bool) -> Dash
     ]
     board.finding_count = sum(group["count"] for group in board.findings_by_severity)
     return board
+
+
+# ---------------------------------------------------------------- rule findings (health check page, API)
+
+
+def rules_in_order() -> list:
+    """Every registered rule, the most severe first, then by code: how the health check lists them."""
+    return sorted(rules.all(), key=lambda rule: (Severity.ORDER[rule.severity], rule.code))
+
+
+def rule_get(code: str):
+    if code not in rules:
+        raise Http404("没有这条规则。")
+    return rules.get(code)
+
+
+class RuleFindings:
+    """A rule's findings as a Paginator (or a slice) reads them: the total from the rule's COUNT,
+    a page by running the check only as far as that page (the checks are generators)."""
+
+    def __init__(self, rule, scope, on_date):
+        self.rule, self.scope, self.on_date = rule, scope, on_date
+
+    def count(self):
+        return self.rule.count(self.scope, self.on_date)
+
+    def __getitem__(self, page: slice):
+        return list(itertools.islice(self.rule.check(self.scope, self.on_date), page.start, page.stop))

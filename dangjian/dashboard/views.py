@@ -1,6 +1,5 @@
 """The first dashboard (the admin index) and the organization health check page."""
 
-import itertools
 from urllib.parse import quote
 
 from django.contrib import admin
@@ -14,10 +13,18 @@ from django.utils import timezone
 from dangjian.accounts import audit, scoping
 from dangjian.accounts.models import Role
 from dangjian.accounts.scoping import Scope
-from dangjian.core.registry import Severity, rules
+from dangjian.core.registry import Severity
 from dangjian.dashboard import findings
 from dangjian.dashboard.export import dashboard_workbook
-from dangjian.dashboard.selectors import PERIOD_KINDS, dashboard_for, focus_for, period_for
+from dangjian.dashboard.selectors import (
+    PERIOD_KINDS,
+    RuleFindings,
+    dashboard_for,
+    focus_for,
+    period_for,
+    rule_get,
+    rules_in_order,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -60,20 +67,6 @@ def admin_index_context(request, context):
 FINDINGS_PER_PAGE = 50
 
 
-class _RuleFindings:
-    """A rule's findings as the Paginator reads them: the total from the rule's COUNT, a page by
-    running the check only as far as that page (the checks are generators)."""
-
-    def __init__(self, rule, scope, on_date):
-        self.rule, self.scope, self.on_date = rule, scope, on_date
-
-    def count(self):
-        return self.rule.count(self.scope, self.on_date)
-
-    def __getitem__(self, page: slice):
-        return list(itertools.islice(self.rule.check(self.scope, self.on_date), page.start, page.stop))
-
-
 RESOLVED_SHOWN = 50
 
 
@@ -114,18 +107,15 @@ def health_check(request):
     focus = focus_for(request.user, request.GET.get("area"))
     scope = Scope(actor=request.user, focus_area=focus)
     only = request.GET.get("rule")
-    if only and only not in rules:
-        raise Http404
     today = timezone.localdate()
     results = []
-    for rule in [rules.get(only)] if only else rules.all():
-        page = Paginator(_RuleFindings(rule, scope, today), FINDINGS_PER_PAGE).get_page(
+    for rule in [rule_get(only)] if only else rules_in_order():
+        page = Paginator(RuleFindings(rule, scope, today), FINDINGS_PER_PAGE).get_page(
             request.GET.get("page") if only else 1)
         # A page of findings grouped by the organization (or area) each is about.
         page_findings = sorted(page.object_list, key=lambda finding: finding.anchor_label)
         results.append({"rule": rule, "severity_label": Severity.LABELS[rule.severity], "page": page,
                         "findings": page_findings, "count": page.paginator.count})
-    results.sort(key=lambda item: (Severity.ORDER[item["rule"].severity], item["rule"].code))
     context = {
         **admin.site.each_context(request),
         "title": "组织体检",
