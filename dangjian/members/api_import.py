@@ -14,13 +14,12 @@ the batch, as on the page.
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
-from dangjian.accounts import scoping
 from dangjian.members import exporting, importing, selectors_import, services_import, services_import_recovery
-from dangjian.members.api import MemberFilters
+from dangjian.members.api import MemberFilters, _require_write
 from dangjian.members.models import ImportBatch
 from dangjian.organizations import selectors as organization_selectors
 
@@ -118,9 +117,6 @@ def _answer(actor, batch: ImportBatch) -> dict:
     return ImportBatchOut.from_batch(selectors_import.import_batch_get_for(actor, batch.pk))
 
 
-def _xlsx(handle, file_name: str) -> FileResponse:
-    return FileResponse(handle, as_attachment=True, filename=file_name, content_type=exporting.XLSX_CONTENT_TYPE)
-
 
 # ---------------------------------------------------------------- import
 
@@ -141,14 +137,13 @@ def import_fields(request: HttpRequest):
 
 @imports_router.get("/template", summary="下载导入模板（.xlsx）")
 def import_template(request: HttpRequest):
-    return _xlsx(exporting.template_workbook(), "党员名册导入模板.xlsx")
+    return exporting.xlsx_response(exporting.template_workbook(), "党员名册导入模板.xlsx")
 
 
 @imports_router.post("", response={201: ImportBatchOut}, summary="上传花名册（.xlsx、.xls 或 .csv）：找出表头并建议列对应关系")
 def import_upload(request: HttpRequest, data: Form[UploadIn], file: File[UploadedFile]):
     organization = organization_selectors.organization_get_for(request.auth, data.organization)
-    if not scoping.can_write(request.auth, organization):
-        raise PermissionDenied("您只能查看，不能向该党组织导入党员。")
+    _require_write(request.auth, organization)  # a read-only role: 403, as for adding one member
     batch = services_import.member_import_upload(actor=request.auth, organization=organization, uploaded_file=file,
                                                  request=request)
     return Status(201, _answer(request.auth, batch))
@@ -199,7 +194,7 @@ def import_undo(request: HttpRequest, batch_id: int):
 @imports_router.get("/{int:batch_id}/failed-rows", summary="下载未导入的行（原样，另加“未导入原因”列；.xlsx）")
 def import_failed_rows(request: HttpRequest, batch_id: int):
     batch = selectors_import.import_batch_get_for(request.auth, batch_id)
-    return _xlsx(*exporting.failed_rows_download(request.auth, batch))
+    return exporting.xlsx_response(*exporting.failed_rows_download(request.auth, batch))
 
 
 # ---------------------------------------------------------------- export
@@ -217,4 +212,4 @@ def member_export(request: HttpRequest, filters: Query[ExportFilters]):
     if full and not exporting.may_export_full_id_numbers(request.auth):
         raise PermissionDenied("您没有权限导出完整的身份证号码。")
     handle, _rows = exporting.member_export(actor=request.auth, roster=roster, full_id_numbers=full, request=request)
-    return _xlsx(handle, exporting.export_file_name())
+    return exporting.xlsx_response(handle, exporting.export_file_name())

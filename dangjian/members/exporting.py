@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import xlsxwriter
 from django.db.models import BooleanField, Case, QuerySet, Value, When
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from dangjian.accounts import audit, scoping
@@ -24,6 +24,11 @@ from dangjian.members.models import Employment, ImportBatch, Member, MemberStatu
 from dangjian.organizations.selectors import organization_get_for
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(handle, file_name: str) -> FileResponse:
+    """A workbook written here, as the download the pages and the API answer with."""
+    return FileResponse(handle, as_attachment=True, filename=file_name, content_type=XLSX_CONTENT_TYPE)
 REASON_HEADER = "错误原因"
 _BAND = re.compile(r"^\d*-\d*$")
 

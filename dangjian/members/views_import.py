@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from unfold.widgets import INPUT_CLASSES, UnfoldAdminSelectWidget
 
@@ -37,9 +37,6 @@ def _form_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         form.add_error(None, error)
 
-
-def _xlsx(handle, file_name: str) -> FileResponse:
-    return FileResponse(handle, as_attachment=True, filename=file_name, content_type=exporting.XLSX_CONTENT_TYPE)
 
 
 # ---------------------------------------------------------------- upload
@@ -79,7 +76,7 @@ def import_index(request):
 @staff_member_required
 def import_template(request):
     _require_role(request)
-    return _xlsx(exporting.template_workbook(), "党员名册导入模板.xlsx")
+    return exporting.xlsx_response(exporting.template_workbook(), "党员名册导入模板.xlsx")
 
 
 # ---------------------------------------------------------------- mapping
@@ -197,7 +194,7 @@ def import_errors(request, batch_id: int):
     """The failed rows as uploaded, with a reason column (full personal data: writers only)."""
     _require_role(request)
     batch = selectors_import.import_batch_get_for(request.user, batch_id)
-    return _xlsx(*exporting.failed_rows_download(request.user, batch))
+    return exporting.xlsx_response(*exporting.failed_rows_download(request.user, batch))
 
 
 # ---------------------------------------------------------------- export
@@ -212,6 +209,6 @@ def member_export(request):
     if request.method == "POST":
         handle, _rows = exporting.member_export(actor=request.user, roster=roster, request=request,
                                                 full_id_numbers=may_reveal and request.POST.get("full_id_numbers") == "on")
-        return _xlsx(handle, exporting.export_file_name())
+        return exporting.xlsx_response(handle, exporting.export_file_name())
     return _page(request, "members/export/confirm.html", "导出党员名册", count=roster.queryset.count(),
                  labels=roster.labels, may_reveal=may_reveal, query=request.GET.urlencode())
