@@ -2,8 +2,10 @@
 within the caller's scope."""
 
 import pytest
+from django.apps import apps
 from django.test import Client
 
+from dangjian.accounts import scoping
 from dangjian.core.registry import metrics, rules
 from dangjian.members.tests.factories import member
 
@@ -42,6 +44,13 @@ def test_rules_list_every_rule_with_its_citation_and_findings_page(city, street_
     page = client.get(f"{API}/rules/{with_findings['code']}/findings", {"area": city.meiyuan.pk, "limit": 2}).json()
     assert page["rule"]["count"] == with_findings["count"] and 1 <= len(page["items"]) <= 2
     assert all(item["message"] for item in page["items"])
+    # every finding of every rule is about something the caller may see
+    for rule in (item for item in listed if item["count"]):
+        found = client.get(f"{API}/rules/{rule['code']}/findings", {"area": city.meiyuan.pk, "limit": 200}).json()
+        assert len(found["items"]) == min(rule["count"], 200), rule["code"]
+        for item in found["items"]:
+            subject = apps.get_model(item["subject_type"]).objects.get(pk=item["subject_id"])
+            assert scoping.can_see(street_admin, subject), (rule["code"], item)
     assert client.get(f"{API}/rules/NO-SUCH/findings").status_code == 404
 
 
@@ -49,3 +58,14 @@ def test_an_area_outside_the_scope_is_404(city, street_admin):
     client = client_for(street_admin)
     for url in (API, f"{API}/rules"):
         assert client.get(url, {"area": city.fuzimiao.pk}).status_code == 404, url
+
+
+@pytest.mark.parametrize("role", ["liaison", "audit_admin"])
+def test_roles_without_a_dashboard_get_no_members_and_no_findings(city, superuser, role, request):
+    # a function or duty role has no dashboard page; through the API its scope holds none of them
+    member(actor=superuser, organization=city.org(city.dahanggong), name="看板党员")
+    client = client_for(request.getfixturevalue(role))
+    board = client.get(API, {"live": "true"}).json()
+    assert next(item for item in board["headlines"] if item["key"] == "members.total")["value"] == 0
+    assert board["finding_count"] == 0 and board["children"] == []
+    assert all(rule["count"] == 0 for rule in client.get(f"{API}/rules").json())
