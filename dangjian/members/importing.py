@@ -30,7 +30,7 @@ from dangjian.core.id_numbers import (
 )
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import CodeTable
-from dangjian.members import services
+from dangjian.members import import_head, services
 from dangjian.members.import_cells import (
     EDUCATION_WORDS,
     EMPLOYMENT_WORDS,
@@ -138,6 +138,19 @@ def open_sheet(data: bytes, file_name: str) -> Sheet:
                  last_line=first_row + sheet.height)
 
 
+def open_head(data: bytes, file_name: str, *, rows: int) -> Sheet:
+    """Like :func:`open_sheet`, for a caller that reads no further than the first ``rows``
+    rows: an .xlsx is cut after them first (``import_head``), so a large roster's upload does
+    not parse every row; any other file, or one that cannot be cut, is opened whole."""
+    extension = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if extension in (".xlsx", ".xlsm") and (head := import_head.head_of_workbook(data, rows)) is not None:
+        try:
+            return open_sheet(head, file_name)
+        except UnreadableFile:
+            pass  # the whole file says why, or reads after all
+    return open_sheet(data, file_name)
+
+
 def _without_nul(cell):
     """NUL characters mean nothing in a roster and PostgreSQL refuses them in text and JSON (the
     batch keeps the headers and failed rows as JSON): dropped from the cells that are kept — the
@@ -198,11 +211,16 @@ class Layout:
         return hashlib.sha256("\x1f".join(normalize_header(h) for h in self.headers).encode()).hexdigest()
 
 
-def detect_layout(sheet: Sheet, *, samples: int = 5) -> Layout:
+SAMPLE_ROWS = 5
+HEAD_ROWS = HEADER_SCAN_ROWS + SAMPLE_ROWS  # what detect_layout reads at most
+
+
+def detect_layout(sheet: Sheet, *, samples: int = SAMPLE_ROWS) -> Layout:
     """Find the header row among the first rows: the one naming the most known fields.
 
     A title row ('某某社区党员花名册') or a blank line above the header is skipped. Consumes the
-    first rows of ``sheet``; the caller opens the file again to read the data."""
+    first ``HEAD_ROWS`` rows of ``sheet`` (``open_head``); the caller opens the file again to
+    read the data."""
     head = []
     for line, cells in sheet.rows:
         head.append((line, [_without_nul(cell) for cell in cells]))

@@ -69,7 +69,7 @@ def member_import_upload(*, actor, organization, uploaded_file, request=None) ->
         raise ValidationError({"file": f"文件超过{MAX_UPLOAD_BYTES // 1024 // 1024}MB，请分批导入。"})
     data = uploaded_file.read()
     try:
-        layout = importing.detect_layout(importing.open_sheet(data, file_name))
+        layout = importing.detect_layout(importing.open_head(data, file_name, rows=importing.HEAD_ROWS))
     except importing.UnreadableFile as error:
         raise ValidationError({"file": str(error)}) from None
     if not layout.samples:
