@@ -5,7 +5,9 @@ The check is pure computation once the code tables and the keys are in hand (≈
 Python per row; a district's 100,000 rows are most of the import's time), so on a machine with
 more than one core the rows are cut into contiguous slices and the slices after the first are
 checked in forked processes while this one checks the first (``DANGJIAN_IMPORT["PROCESSES"]``).
-Forking shares the rows and the prepared :class:`RowChecker` without copying them.
+Forking shares the rows and the prepared :class:`RowChecker` without copying them. A large
+.xlsx is cut before it is even parsed (:func:`check_file`): each process reads its own part of
+the rows, so python-calamine's parse, a third of the work, is shared out as well.
 
 A forked process must not use the database: it would speak on the connection it inherited,
 which is the parent's. Everything a slice needs is therefore read before the fork
@@ -31,7 +33,7 @@ from django.db import connections
 
 from dangjian.core import crypto
 from dangjian.core.models import Code, CodeTable
-from dangjian.members import import_values, importing
+from dangjian.members import import_values, import_workbook, importing
 from dangjian.members.import_insert import SUFFIX, prepared_line
 
 PREPARED_FIELDS = import_values.PREPARED_FIELDS
@@ -94,10 +96,43 @@ class RowChecker:
 def processes_for(row_count: int) -> int:
     """How many processes check a file of ``row_count`` rows: one for a small file (forking
     costs more than it saves), else the configured number, at most one per core."""
-    config = settings.DANGJIAN_IMPORT
-    if row_count < config["PARALLEL_FROM_ROWS"]:
+    if row_count < settings.DANGJIAN_IMPORT["PARALLEL_FROM_ROWS"]:
         return 1
-    return max(1, min(config["PROCESSES"], os.cpu_count() or 1))
+    return _configured_processes()
+
+
+def _configured_processes() -> int:
+    return max(1, min(settings.DANGJIAN_IMPORT["PROCESSES"], os.cpu_count() or 1))
+
+
+def check_file(checker: RowChecker, data: bytes, file_name: str, *, header_line: int,
+               on_progress: Callable[[int, int], None] | None = None) -> Part:
+    """Check the data rows of an upload (below ``header_line``, blank rows left out).
+
+    A large .xlsx is cut into one workbook per process (``import_workbook.split_workbook``) and
+    each process reads and checks its own: the parse is parallel too. Any other file is read
+    here, then its rows are checked in slices (:func:`check_rows`). ``on_progress(done, total)``
+    gets estimates from this process's share."""
+    processes = _configured_processes()
+    is_xlsx = file_name.lower().endswith((".xlsx", ".xlsm"))
+    pieces = import_workbook.split_workbook(data, processes) if processes > 1 and is_xlsx else None
+    if pieces is None:
+        rows = importing.data_rows(importing.open_sheet(data, file_name), header_line)
+        total = len(rows)
+        return check_rows(checker, rows, processes=processes_for(total),
+                          on_progress=(lambda done: on_progress(done, total)) if on_progress else None)
+
+    def first(checker: RowChecker, job) -> Part:
+        rows = _piece_rows(job, file_name, header_line)
+        estimate = len(rows) * len(pieces)
+        return checker.check(rows, (lambda done: on_progress(done, estimate)) if on_progress else None)
+
+    return _in_processes(checker, pieces, first=first,
+                         other=lambda checker, piece: checker.check(_piece_rows(piece, file_name, header_line)))
+
+
+def _piece_rows(piece: bytes, file_name: str, header_line: int) -> list[tuple[int, list]]:
+    return importing.data_rows(importing.open_sheet(piece, file_name), header_line)
 
 
 def check_rows(checker: RowChecker, rows: list[tuple[int, list]], *, processes: int,
@@ -107,21 +142,31 @@ def check_rows(checker: RowChecker, rows: list[tuple[int, list]], *, processes: 
     if processes <= 1 or len(rows) < processes:
         return check_rows_here(checker, rows, on_progress)
     size = -(-len(rows) // processes)
-    bounds = [(start, min(start + size, len(rows))) for start in range(0, len(rows), size)]
+    slices = [rows[start:start + size] for start in range(0, len(rows), size)]
+    scale = len(rows) / max(len(slices[0]), 1)
+
+    def first(checker: RowChecker, rows) -> Part:
+        return checker.check(rows, (lambda done: on_progress(int(done * scale))) if on_progress else None)
+
+    return _in_processes(checker, slices, first=first, other=lambda checker, rows: checker.check(rows))
+
+
+def _in_processes(checker: RowChecker, jobs: list, *, first, other) -> Part:
+    """``first(checker, jobs[0])`` here while forked processes run ``other(checker, job)`` for
+    the other jobs; their parts joined in the jobs' order."""
     global _FORKED
-    _FORKED = (checker, rows)
+    _FORKED = (checker, jobs, other)
     try:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=len(bounds) - 1,
+        with concurrent.futures.ProcessPoolExecutor(max_workers=len(jobs) - 1,
                                                     mp_context=multiprocessing.get_context("fork")) as pool:
-            others = [pool.submit(_check_slice, start, end) for start, end in bounds[1:]]
-            first_end = bounds[0][1]
-            scale = len(rows) / max(first_end, 1)
-            parts = [checker.check(rows[:first_end],
-                                   (lambda done: on_progress(int(done * scale))) if on_progress else None)]
+            others = [pool.submit(_forked_job, index) for index in range(1, len(jobs))]
+            parts = []
             try:
+                parts.append(first(checker, jobs[0]))
                 parts += [future.result() for future in others]
             except BaseException:
-                _discard(parts + [future.result() for future in others if future.done() and not future.exception()])
+                concurrent.futures.wait(others)
+                _discard(parts + [future.result() for future in others if not future.exception()])
                 raise
     finally:
         _FORKED = None
@@ -138,15 +183,15 @@ def check_rows_here(checker: RowChecker, rows, on_progress=None) -> Part:
     return _joined([checker.check(rows, on_progress)])
 
 
-_FORKED: tuple[RowChecker, list] | None = None  # what the forked processes inherit
+_FORKED: tuple | None = None  # what the forked processes inherit: (checker, jobs, what to do with one)
 
 
-def _check_slice(start: int, end: int) -> Part:
-    """Runs in a forked process: check ``rows[start:end]`` of what the parent prepared."""
+def _forked_job(index: int) -> Part:
+    """Runs in a forked process: one of the jobs the parent prepared."""
     for connection in connections.all(initialized_only=True):
         connection.connection = None  # the parent's: never closed or used here (see the module docstring)
-    checker, rows = _FORKED
-    return checker.check(rows[start:end])
+    checker, jobs, other = _FORKED
+    return other(checker, jobs[index])
 
 
 def _joined(parts: list[Part]) -> Part:

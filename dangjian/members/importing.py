@@ -30,7 +30,7 @@ from dangjian.core.id_numbers import (
 )
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import CodeTable
-from dangjian.members import import_head, services
+from dangjian.members import import_workbook, services
 from dangjian.members.import_cells import (
     EDUCATION_WORDS,
     EMPLOYMENT_WORDS,
@@ -133,22 +133,27 @@ def open_sheet(data: bytes, file_name: str) -> Sheet:
         sheet = workbook.get_sheet_by_index(0)
     except (CalamineError, ValueError, OSError, IndexError) as error:
         raise UnreadableFile("无法读取该文件，请确认它是Excel（.xlsx）文件且没有加密。") from error
-    first_row = sheet.start[0] if sheet.start else 0
-    return Sheet(rows=((first_row + offset + 1, cells) for offset, cells in enumerate(sheet.iter_rows())),
-                 last_line=first_row + sheet.height)
+    # iter_rows starts at the worksheet's first line even when the cells start lower down
+    # (``sheet.start``): the lines count from 1 as Excel shows them.
+    return Sheet(rows=enumerate(sheet.iter_rows(), start=1), last_line=sheet.total_height)
 
 
 def open_head(data: bytes, file_name: str, *, rows: int) -> Sheet:
     """Like :func:`open_sheet`, for a caller that reads no further than the first ``rows``
-    rows: an .xlsx is cut after them first (``import_head``), so a large roster's upload does
+    rows: an .xlsx is cut after them first (``import_workbook``), so a large roster's upload does
     not parse every row; any other file, or one that cannot be cut, is opened whole."""
     extension = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    if extension in (".xlsx", ".xlsm") and (head := import_head.head_of_workbook(data, rows)) is not None:
+    if extension in (".xlsx", ".xlsm") and (head := import_workbook.head_of_workbook(data, rows)) is not None:
         try:
             return open_sheet(head, file_name)
         except UnreadableFile:
             pass  # the whole file says why, or reads after all
     return open_sheet(data, file_name)
+
+
+def data_rows(sheet: Sheet, header_line: int) -> list[tuple[int, list]]:
+    """The sheet's non-blank rows below its header line."""
+    return [(line, cells) for line, cells in sheet.rows if line > header_line and not is_blank(cells)]
 
 
 def _without_nul(cell):

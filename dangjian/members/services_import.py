@@ -177,15 +177,16 @@ def _prepare(*, actor, batch: ImportBatch, columns: dict[str, int]) -> _Outcome:
     large file), then the file as a whole: numbers repeated within it, and one query for the
     numbers already registered."""
     checker = import_check.RowChecker(columns, today=timezone.localdate())
-    rows = _data_rows(batch)
     next_report = [0.0]
 
-    def on_progress(done: int) -> None:
+    def on_progress(done: int, total: int) -> None:
         if time.monotonic() >= next_report[0]:
-            _report(batch, progress=min(95, 1 + 94 * done // max(len(rows), 1)))
+            _report(batch, progress=min(95, 1 + 94 * done // max(total, 1)))
             next_report[0] = time.monotonic() + PROGRESS_SECONDS
 
-    part = import_check.check_rows(checker, rows, processes=import_check.processes_for(len(rows)),
+    with batch.file.open("rb") as handle:
+        data = handle.read()
+    part = import_check.check_file(checker, data, batch.file_name, header_line=batch.mapping["header_line"],
                                    on_progress=on_progress)
     errors = part.errors
     for line, message in importing.find_repeated_numbers(part.numbers).items():
@@ -202,15 +203,6 @@ def _prepare(*, actor, batch: ImportBatch, columns: dict[str, int]) -> _Outcome:
         os.unlink(part.prepared_path)
     outcome.errors = [errors[line] for line in sorted(errors)]
     return outcome
-
-
-def _data_rows(batch: ImportBatch) -> list[tuple[int, list]]:
-    """The non-blank rows below the header (read whole: the check cuts them into slices)."""
-    with batch.file.open("rb") as handle:
-        data = handle.read()
-    header_line = batch.mapping["header_line"]
-    sheet = importing.open_sheet(data, batch.file_name)
-    return [(line, cells) for line, cells in sheet.rows if line > header_line and not importing.is_blank(cells)]
 
 
 def _add_error(errors: dict[int, dict], line: int, message: str, shown: dict[int, tuple[str, str]]) -> None:

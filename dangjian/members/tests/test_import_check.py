@@ -8,19 +8,33 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dangjian.core import crypto
-from dangjian.members import import_check, import_insert, importing, services_import
+from dangjian.members import import_check, import_insert, import_workbook, importing, services_import
 from dangjian.members.models import ImportBatch, Member
-from dangjian.members.tests.rosters import messy_roster
+from dangjian.members.tests.rosters import csv_bytes, messy_roster
 
 pytestmark = pytest.mark.django_db
 CIPHERTEXT = import_check.PREPARED_FIELDS.index("id_number_ciphertext")
 
 
-def roster_rows(data: bytes):
-    layout = importing.detect_layout(importing.open_sheet(data, "花名册.xlsx"))
-    rows = [(line, cells) for line, cells in importing.open_sheet(data, "花名册.xlsx").rows
+def roster_rows(data: bytes, file_name: str = "花名册.xlsx"):
+    layout = importing.detect_layout(importing.open_sheet(data, file_name))
+    rows = [(line, cells) for line, cells in importing.open_sheet(data, file_name).rows
             if line > layout.header_line and not importing.is_blank(cells)]
     return importing.suggest_columns(layout.headers), rows
+
+
+def header_line(data: bytes, file_name: str = "花名册.xlsx") -> int:
+    return importing.detect_layout(importing.open_sheet(data, file_name)).header_line
+
+
+def assert_same_findings(part: import_check.Part, alone: import_check.Part) -> None:
+    assert part.total == alone.total
+    assert part.errors == alone.errors
+    assert part.numbers == alone.numbers
+    assert part.digests == alone.digests and part.shown == alone.shown
+    rows_part, rows_alone = prepared(part), prepared(alone)
+    assert rows_part == rows_alone
+    assert [row[0] for row in rows_part] == sorted(row[0] for row in rows_part)
 
 
 def prepared(part: import_check.Part) -> list[list]:
@@ -89,6 +103,82 @@ def test_a_large_file_is_previewed_in_several_processes(city, street_admin, sett
     batch = services_import.member_import_commit(actor=street_admin, batch=batch, only_valid_rows=True)
     assert batch.state == ImportBatch.State.DONE and batch.imported_rows == roster.valid_rows
     assert Member.objects.filter(import_batch=batch).count() == roster.valid_rows
+
+
+@pytest.fixture
+def three_cores(settings, monkeypatch):
+    settings.DANGJIAN_IMPORT = {"PROCESSES": 3, "PARALLEL_FROM_ROWS": 50}
+    monkeypatch.setattr(import_check.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(import_workbook, "SPLIT_FROM_BYTES", 0)  # the test's roster is small
+    cut = []
+    real_split = import_workbook.split_workbook
+    monkeypatch.setattr(import_workbook, "split_workbook",
+                        lambda data, parts: cut.append(real_split(data, parts)) or cut[-1])
+    return cut
+
+
+def test_a_large_workbook_is_cut_so_each_process_reads_its_own_rows(city, three_cores):
+    roster = messy_roster(200)
+    columns, rows = roster_rows(roster.data)
+    checker = import_check.RowChecker(columns, today=timezone.localdate())
+    alone = import_check.check_rows(checker, rows, processes=1)
+    part = import_check.check_file(checker, roster.data, "花名册.xlsx", header_line=header_line(roster.data))
+    assert len(three_cores) == 1 and len(three_cores[0]) == 3  # three workbooks, one per process
+    # every row's own refusals (numbers repeated in the file are found once the parts are joined)
+    assert part.total == 200 and set(part.errors) == {line for line, word in roster.bad_lines.items() if word != "重复"}
+    assert_same_findings(part, alone)
+
+
+def test_a_csv_or_a_small_workbook_is_read_once_and_checked_in_slices(city, three_cores, monkeypatch):
+    table = [["姓名", "性别", "民族", "身份证号码", "入党时间"]] + [
+        [f"张{index}", "男", "汉族", "x", "1985.07"] for index in range(60)]
+    data = csv_bytes(table)
+    columns, rows = roster_rows(data, "花名册.csv")
+    checker = import_check.RowChecker(columns, today=timezone.localdate())
+    alone = import_check.check_rows(checker, rows, processes=1)
+    part = import_check.check_file(checker, data, "花名册.csv", header_line=1)
+    assert three_cores == []  # a CSV is not cut
+    assert part.total == 60 and len(part.errors) == 60
+    assert_same_findings(part, alone)
+    monkeypatch.setattr(import_workbook, "SPLIT_FROM_BYTES", 10**9)
+    roster = messy_roster(80)
+    part = import_check.check_file(checker, roster.data, "花名册.xlsx", header_line=header_line(roster.data))
+    assert three_cores == [None] and part.total == 80
+    prepared(part)
+
+
+def test_a_failing_part_fails_the_check_and_leaves_no_prepared_file(city, three_cores, tmp_path, monkeypatch):
+    monkeypatch.setattr(import_check.tempfile, "tempdir", str(tmp_path))
+    roster = messy_roster(90)
+    columns, _rows = roster_rows(roster.data)
+    checker = import_check.RowChecker(columns, today=timezone.localdate())
+    real_check, parent = checker.check, os.getpid()
+
+    def check_failing_in_a_child(rows, on_progress=None):
+        if os.getpid() != parent and rows and rows[-1][0] == roster.rows + 3:
+            raise RuntimeError("the last part failed")
+        return real_check(rows, on_progress)
+
+    checker.check = check_failing_in_a_child
+    with pytest.raises(RuntimeError, match="last part"):
+        import_check.check_file(checker, roster.data, "花名册.xlsx", header_line=header_line(roster.data))
+    assert len(three_cores[0]) == 3
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_large_workbook_is_previewed_and_imported_in_parts(city, street_admin, settings, tmp_path, three_cores):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = str(tmp_path)
+    roster = messy_roster(200)
+    batch = services_import.member_import_upload(actor=street_admin, organization=city.org(city.dahanggong),
+                                                 uploaded_file=SimpleUploadedFile("花名册.xlsx", roster.data))
+    batch = services_import.member_import_preview(actor=street_admin, batch=batch, columns=batch.mapping["columns"])
+    assert len(three_cores) == 1 and len(three_cores[0]) == 3
+    assert {entry["line"] for entry in batch.errors} == set(roster.bad_lines)
+    batch = services_import.member_import_commit(actor=street_admin, batch=batch, only_valid_rows=True)
+    assert batch.state == ImportBatch.State.DONE and batch.imported_rows == roster.valid_rows
+    imported = Member.objects.filter(import_batch=batch).order_by("pk")
+    assert [member.name for member in imported] == [person["name"] for person in roster.good]
 
 
 def test_small_files_are_checked_in_this_process(settings, monkeypatch):

@@ -301,3 +301,23 @@ cells = st.one_of(st.none(), st.text(alphabet=" \t\u3000\xa0ab汉0", max_size=4)
 @given(st.lists(cells, max_size=6))
 def test_a_row_is_blank_exactly_when_every_cell_reads_as_nothing(row):
     assert importing.is_blank(row) == all(import_cells.cell_text(cell) == "" for cell in row)
+
+
+def test_lines_are_numbered_as_excel_shows_them_below_blank_lines_and_columns():
+    # The first cells are on line 3, column B: python-calamine's rows start at line 1 anyway.
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    for column, header in enumerate(["姓名", "身份证号码", "民族"], start=1):
+        sheet.write_string(2, column, header)
+    sheet.write_string(3, 1, "张三")
+    workbook.close()
+    layout = importing.detect_layout(importing.open_sheet(buffer.getvalue(), "花名册.xlsx"))
+    assert layout.header_line == 3
+    rows = [(line, cells) for line, cells in importing.open_sheet(buffer.getvalue(), "花名册.xlsx").rows
+            if not importing.is_blank(cells)]
+    assert [line for line, _cells in rows] == [3, 4]
