@@ -59,14 +59,23 @@ def read_field(text: str) -> str | None:
     if text == NULL:
         return None
     if "\\" in text:
-        return _ESCAPED.sub(lambda match: _UNESCAPED.get(match.group(1), match.group(1)), text)
+        return _unescaped(text)
     return text
+
+
+def _unescaped(text: str) -> str:
+    return _ESCAPED.sub(lambda match: _UNESCAPED.get(match.group(1), match.group(1)), text)
 
 
 def read_line(raw: bytes) -> tuple[int, str, list[str | None]]:
     """(line, digest, values as text in PREPARED_FIELDS order) of one prepared line."""
     line, digest, *values = raw.decode().rstrip("\n").split("\t")
-    return int(line), digest, [read_field(value) for value in values]
+    return int(line), digest, read_values(values)
+
+
+def read_values(values: list[str]) -> list[str | None]:
+    """``read_field`` of each value, written out: 1,700,000 calls for a district's roster."""
+    return [None if value == NULL else _unescaped(value) if "\\" in value else value for value in values]
 
 
 # ---------------------------------------------------------------- the insert
@@ -95,7 +104,7 @@ def insert_prepared(lines: Iterable[bytes], *, template: Member) -> int:
             return inserted
         placeholders = ", ".join(["%s"] * (len(shared) + len(PREPARED_FIELDS)))
         for chunk in _chunks(lines, SQLITE_CHUNK):
-            rows = [shared_values + read_line(raw)[2] for raw in chunk]
+            rows = [shared_values + read_values(raw.decode().rstrip("\n").split("\t")[2:]) for raw in chunk]
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
             inserted += len(rows)
     return inserted
