@@ -54,15 +54,6 @@ def copy_text(value) -> str:
     return str(value)
 
 
-def read_field(text: str) -> str | None:
-    """A value of a prepared line, as text (None for null)."""
-    if text == NULL:
-        return None
-    if "\\" in text:
-        return _unescaped(text)
-    return text
-
-
 def _unescaped(text: str) -> str:
     return _ESCAPED.sub(lambda match: _UNESCAPED.get(match.group(1), match.group(1)), text)
 
@@ -74,7 +65,8 @@ def read_line(raw: bytes) -> tuple[int, str, list[str | None]]:
 
 
 def read_values(values: list[str]) -> list[str | None]:
-    """``read_field`` of each value, written out: 1,700,000 calls for a district's roster."""
+    """Each value as text, None for null. Written as one expression, without a call per value:
+    a district's roster has 1,700,000 of them."""
     return [None if value == NULL else _unescaped(value) if "\\" in value else value for value in values]
 
 
