@@ -25,6 +25,7 @@ from dangjian.members.models import Member
 SUFFIX = ".copy"  # the prepared files of this format (an older format is refused: preview again)
 SQLITE_CHUNK = 5000
 COPY_BLOCK_LINES = 2000
+GIN_PENDING_LIST_KB = 256 * 1024  # more than a 100,000-row batch's trigram entries
 NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _ESCAPED = re.compile(r"\\(.)")
@@ -86,6 +87,11 @@ def insert_prepared(lines: Iterable[bytes], *, template: Member) -> int:
     inserted = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The name's trigram index (GIN) takes new entries into its pending list and merges
+            # the list into the index each time it passes gin_pending_list_limit (4 MB: a dozen
+            # times for 100,000 names, ≈ 1 s). For this transaction the list may hold the whole
+            # batch; services_import has it merged after the commit, in the background.
+            cursor.execute(f"SET LOCAL gin_pending_list_limit = {GIN_PENDING_LIST_KB}")
             prefix = "".join(copy_text(value) + "\t" for value in shared_values).encode()
             # the raw driver's COPY: its errors (a digest registered since the preview) are
             # Django's IntegrityError like any other statement's

@@ -365,7 +365,26 @@ def _insert(*, actor, batch: ImportBatch, skip: set[int]) -> int:
         audit.record_import(actor=actor, obj=batch, rows=imported, file=batch.file_name,
                             organization=str(batch.organization), skipped=skipped,
                             only_valid_rows=batch.only_valid_rows)
+        if connection.vendor == "postgresql":
+            from dangjian.members.tasks import member_search_index_tidy_run
+
+            transaction.on_commit(member_search_index_tidy_run.enqueue)
     return imported
+
+
+def member_search_index_tidy() -> int:
+    """Merge the pending entries of the member table's GIN indexes (the name's trigrams) into
+    the indexes, as PostgreSQL does when the list grows past its limit or at autovacuum.
+    Queued after an import, whose insert lets the list hold the whole batch (``import_insert``):
+    until it runs, a name search also reads the pending list. Returns the pages merged."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list(entry.indexrelid::regclass) FROM pg_index AS entry "
+                       "JOIN pg_class AS index_class ON index_class.oid = entry.indexrelid "
+                       "JOIN pg_am AS method ON method.oid = index_class.relam "
+                       "WHERE entry.indrelid = %s::regclass AND method.amname = 'gin'", [Member._meta.db_table])
+        return sum(pages for (pages,) in cursor.fetchall())
 
 
 @contextlib.contextmanager

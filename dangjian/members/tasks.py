@@ -17,3 +17,9 @@ def member_import_run(batch_id: int, actor_id: int) -> dict:
     """Commit a queued import batch; the batch's ``progress`` and ``state`` report how it goes."""
     batch = services_import.member_import_execute(batch_id=batch_id, actor_id=actor_id)
     return {"batch": batch.pk, "state": batch.state, "imported_rows": batch.imported_rows}
+
+
+@task()
+def member_search_index_tidy_run() -> dict:
+    """After an import: merge the name search index's pending entries (see the service)."""
+    return {"pages_merged": services_import.member_search_index_tidy()}

@@ -276,3 +276,31 @@ def test_a_row_with_a_too_long_name_is_refused_with_the_field_message(city, stre
     assert batch.valid_rows == 0
     # Django's own max_length message, labelled with the field (the pinyin keys are too long too)
     assert batch.errors[0]["messages"][0].startswith("姓名：") and "40" in batch.errors[0]["messages"][0]
+
+
+def test_on_postgresql_the_name_index_is_tidied_after_the_import_and_the_names_are_found(
+        city, street_admin, django_capture_on_commit_callbacks):
+    # The insert lets the trigram index's pending list hold the whole batch (import_insert);
+    # the commit queues the task that merges it, and the names are found before and after.
+    from django.db import connection
+
+    from dangjian.members import import_insert, selectors
+
+    data, people = clean_roster(3)
+    batch = previewed(street_admin, city.org(city.dahanggong), data)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        batch = services_import.member_import_commit(actor=street_admin, batch=batch)
+    assert batch.state == State.DONE
+    name = people[1]["name"]
+    found = selectors.member_search(selectors.member_list_for(street_admin), name[1:])
+    assert name in set(found.values_list("name", flat=True))
+    if connection.vendor != "postgresql":
+        assert services_import.member_search_index_tidy() == 0
+        return
+    assert any(getattr(callback, "__self__", None) is not None and "tidy" in str(callback.__self__)
+               for callback in callbacks)
+    with connection.cursor() as cursor:
+        # SET LOCAL: for the import's transaction only (the test runs inside one transaction)
+        cursor.execute("SHOW gin_pending_list_limit")
+        assert cursor.fetchone()[0] == f"{import_insert.GIN_PENDING_LIST_KB // 1024}MB"
+    assert services_import.member_search_index_tidy() >= 0
