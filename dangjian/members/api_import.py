@@ -184,7 +184,7 @@ def import_retry(request: HttpRequest, batch_id: int):
 
 
 @imports_router.post("/{int:batch_id}/undo", response=ImportBatchOut,
-                     summary="撤销导入：删除本批次导入的全部党员（其中任何一人有过变动则不能撤销）")
+                     summary="撤销导入：排队删除本批次导入的全部党员（其中任何一人有过变动则不能撤销；完成与否看 GET /{id} 的 state）")
 def import_undo(request: HttpRequest, batch_id: int):
     batch = selectors_import.import_batch_get_for(request.auth, batch_id)
     batch = services_import.member_import_undo(actor=request.auth, batch=batch, request=request)

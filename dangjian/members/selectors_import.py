@@ -43,6 +43,12 @@ def import_batch_undo_blocker(batch: ImportBatch) -> str | None:
     care visit refers to them."""
     if batch.state != ImportBatch.State.DONE:
         return "只有已完成的导入可以撤销。"
+    return import_batch_members_changed(batch)
+
+
+def import_batch_members_changed(batch: ImportBatch) -> str | None:
+    """Why the batch's members can no longer be removed as a whole, whatever the batch's state
+    (the undo task asks it again of a batch it is running); None while nothing changed."""
     members = Member.objects.filter(import_batch=batch)
     if members.count() != batch.imported_rows:
         return "本批次导入的党员人数已有变化，不能整批撤销。"

@@ -47,7 +47,7 @@ from dangjian.members.models import ColumnMapping, ImportBatch, Member
 State = ImportBatch.State
 PREVIEWABLE = (State.UPLOADED, State.PREVIEWED, State.FAILED)  # FAILED: check again after a refusal
 # What a QUEUED/RUNNING batch is doing (kept in ``mapping``: the model has one pair of states).
-PHASE_CHECK, PHASE_COMMIT = "check", "commit"
+PHASE_CHECK, PHASE_COMMIT, PHASE_UNDO = "check", "commit", "undo"
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 PROGRESS_SECONDS = 0.5  # each report is a committed write (a WAL flush on PostgreSQL): not more often
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024  # see _roomy_page_cache
@@ -477,25 +477,86 @@ def _without_interruption(mapping: dict) -> dict:
 
 @transaction.atomic
 def member_import_undo(*, actor, batch: ImportBatch, request=None) -> ImportBatch:
-    """Remove every member a batch created, while none of them has changed since.
+    """Queue the removal of every member a batch created, while none of them has changed since.
 
-    Each removal leaves a '-' history row by ``actor`` (written in bulk, as the import wrote the
-    '+' rows); the rows go with one DELETE. Nothing refers to them (the blocker checked; the
-    database's foreign keys would refuse otherwise)."""
-    batch = _writable(actor, batch, states=(State.DONE,), lock=True)
-    blocker = selectors_import.import_batch_undo_blocker(batch)
-    if blocker:
-        raise ValidationError(blocker)
-    with _roomy_page_cache():
+    A task, like the commit: on PostgreSQL the database checks each removed row against every
+    table that may refer to a member (≈ 25 s for 100,000 rows), too long for a request. The
+    batch page shows it running; the roster keeps the members until the removal commits."""
+    with transaction.atomic():
+        batch = _writable(actor, batch, states=(State.DONE,), lock=True)
+        blocker = selectors_import.import_batch_undo_blocker(batch)
+        if blocker:
+            raise ValidationError(blocker)
+        batch.mapping = {**_without_interruption(batch.mapping), "phase": PHASE_UNDO}
+        batch.state = State.QUEUED
+        batch.progress = 0
+        batch.message = "排队等待撤销……"
+        batch.save(update_fields=["mapping", "state", "progress", "message"])
+    from dangjian.members.tasks import member_import_undo_run
+
+    member_import_undo_run.enqueue(batch_id=batch.pk, actor_id=actor.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def member_import_undo_execute(*, batch_id: int, actor_id: int) -> ImportBatch:
+    """Remove a batch queued for undo (called by the task), or leave it done with the reason it
+    could not be. The worker holds the batch's lock meanwhile, as for the commit."""
+    return _as_the_batch_worker(_undo, batch_id=batch_id, actor_id=actor_id)
+
+
+def _undo(*, batch_id: int, actor_id: int) -> ImportBatch:
+    from django.contrib.auth import get_user_model
+
+    batch = ImportBatch.objects.select_related("organization").get(pk=batch_id)
+    if batch.state != State.QUEUED or batch.mapping.get("phase") != PHASE_UNDO:
+        return batch  # already run
+    actor = get_user_model().objects.get(pk=actor_id)
+    _report(batch, state=State.RUNNING, progress=10, message="正在撤销……")
+    try:
+        _remove(actor=actor, batch=batch)
+    except (ValidationError, PermissionDenied) as error:
+        return _undo_refused(batch, "未能撤销：" + "；".join(getattr(error, "messages", None) or [str(error)]))
+    except Exception:
+        _undo_refused(batch, "撤销失败（系统错误），没有删除任何数据，请联系系统管理员。")
+        raise
+    batch.refresh_from_db()
+    return batch
+
+
+def _remove(*, actor, batch: ImportBatch) -> None:
+    """Each removal leaves a '-' history row by ``actor`` (written in bulk, as the import wrote
+    the '+' rows); the rows go with one DELETE; then the batch and its audit entry — one
+    transaction. The blocker is asked again: a member may have changed since the request."""
+    with _roomy_page_cache(), transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state != State.RUNNING:
+            raise ValidationError("该批次的状态已变化，未撤销。")
+        if not scoping.can_write(actor, batch):
+            raise PermissionDenied("您已没有管理该批次的权限。")
+        blocker = selectors_import.import_batch_members_changed(batch)
+        if blocker:
+            raise ValidationError(blocker)
         _copy_to_history(batch, history_type="-", actor=actor, at=timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(Member._meta.db_table)} "  # noqa: S608 - _meta
                            "WHERE import_batch_id = %s", [batch.pk])
-    batch.state = State.UNDONE
-    batch.message = f"已撤销：删除了本批次导入的{batch.imported_rows}名党员。"
-    batch.save(update_fields=["state", "message"])
-    audit.record_import(actor=actor, obj=batch, rows=batch.imported_rows, request=request, undone=True,
-                        file=batch.file_name, organization=str(batch.organization))
+        batch.mapping = {**batch.mapping, "phase": PHASE_COMMIT}
+        batch.state = State.UNDONE
+        batch.progress = 100
+        batch.message = f"已撤销：删除了本批次导入的{batch.imported_rows}名党员。"
+        batch.save(update_fields=["mapping", "state", "progress", "message"])
+        audit.record_import(actor=actor, obj=batch, rows=batch.imported_rows, undone=True,
+                            file=batch.file_name, organization=str(batch.organization))
+
+
+def _undo_refused(batch: ImportBatch, message: str) -> ImportBatch:
+    """The batch back to done, its members untouched, with the reason."""
+    batch.mapping = {**batch.mapping, "phase": PHASE_COMMIT}
+    batch.state = State.DONE
+    batch.progress = 100
+    batch.message = message
+    batch.save(update_fields=["mapping", "state", "progress", "message"])
     return batch
 
 

@@ -12,19 +12,21 @@ from django.utils import timezone
 from dangjian.core import worker_locks
 from dangjian.members import services_import
 from dangjian.members.models import ImportBatch
-from dangjian.members.services_import import PHASE_CHECK, PHASE_COMMIT
+from dangjian.members.services_import import PHASE_CHECK, PHASE_COMMIT, PHASE_UNDO
 
 State = ImportBatch.State
 
 INTERRUPTED = {
     PHASE_CHECK: "检查中断：后台任务进程意外停止，没有写入任何数据。请点击“重试”重新检查。",
     PHASE_COMMIT: "导入中断：后台任务进程意外停止，没有导入任何数据。请点击“重试”重新导入。",
+    PHASE_UNDO: "撤销中断：后台任务进程意外停止，没有删除任何数据，本批次仍可撤销。",
 }
 
 
 def member_import_recover_interrupted(*, batch_ids: list[int] | None = None) -> list[int]:
     """Mark failed — with a retry — every running batch (of ``batch_ids``, or all) whose worker is
-    gone: killed, crashed or lost with its machine. Returns their ids.
+    gone: killed, crashed or lost with its machine; an interrupted undo goes back to done (its
+    removal never committed). Returns their ids.
 
     The worker holds the batch's lock (``core.worker_locks``) from before it marks the batch
     running until after it has marked it done or failed, so a running batch with a free lock has
@@ -42,11 +44,16 @@ def member_import_recover_interrupted(*, batch_ids: list[int] | None = None) -> 
             batch = ImportBatch.objects.select_for_update().filter(pk=batch_id, state=State.RUNNING).first()
             if batch is None:
                 continue
-            batch.mapping = {**batch.mapping, "interrupted": True}
-            batch.state = State.FAILED
-            batch.progress = batch.imported_rows = 0
-            batch.message = INTERRUPTED[batch.mapping.get("phase", PHASE_COMMIT)]
-            batch.save(update_fields=["mapping", "state", "progress", "imported_rows", "message"])
+            phase = batch.mapping.get("phase", PHASE_COMMIT)
+            if phase == PHASE_UNDO:
+                # the removal never committed: the batch is as it was, done and undoable
+                services_import._undo_refused(batch, INTERRUPTED[PHASE_UNDO])
+            else:
+                batch.mapping = {**batch.mapping, "interrupted": True}
+                batch.state = State.FAILED
+                batch.progress = batch.imported_rows = 0
+                batch.message = INTERRUPTED[phase]
+                batch.save(update_fields=["mapping", "state", "progress", "imported_rows", "message"])
             _fail_lost_task(batch_id)
         recovered.append(batch_id)
     return recovered

@@ -20,6 +20,13 @@ def member_import_run(batch_id: int, actor_id: int) -> dict:
 
 
 @task()
+def member_import_undo_run(batch_id: int, actor_id: int) -> dict:
+    """Remove the members of a batch queued for undo."""
+    batch = services_import.member_import_undo_execute(batch_id=batch_id, actor_id=actor_id)
+    return {"batch": batch.pk, "state": batch.state}
+
+
+@task()
 def member_search_index_tidy_run() -> dict:
     """After an import: merge the name search index's pending entries (see the service)."""
     return {"pages_merged": services_import.member_search_index_tidy()}

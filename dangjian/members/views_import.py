@@ -151,7 +151,8 @@ def import_batch(request, batch_id: int):
                  errors=batch.errors[:ERRORS_SHOWN], errors_hidden=max(0, len(batch.errors) - ERRORS_SHOWN),
                  invalid_rows=batch.total_rows - batch.valid_rows, may_write=may_write,
                  running=batch.state in (State.QUEUED, State.RUNNING), undo_blocker=undo_blocker,
-                 checking=batch.mapping.get("phase") == services_import.PHASE_CHECK)
+                 checking=batch.mapping.get("phase") == services_import.PHASE_CHECK,
+                 undoing=batch.mapping.get("phase") == services_import.PHASE_UNDO)
 
 
 @staff_member_required

@@ -186,6 +186,20 @@ def test_undo_button_removes_the_batch_and_is_audited(city, street_admin):
     assert AuditEntry.objects.filter(action=AuditAction.IMPORT, object_id=str(batch.pk)).count() == 2
 
 
+def test_an_undo_waiting_for_the_worker_shows_its_progress_and_the_roster_unchanged(city, street_admin, settings):
+    client = client_for(street_admin)
+    post_upload(client, city.org(city.dahanggong), workbook_bytes([HEADERS] + [clean_row(person(i)) for i in range(3)]))
+    batch = ImportBatch.objects.get()
+    confirm_mapping(client, batch)
+    client.post(f"/members/import/{batch.pk}/commit/")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # the worker is busy
+    page = client.post(f"/members/import/{batch.pk}/undo/", follow=True).content.decode()
+    assert "排队等待撤销" in page and 'data-testid="undo-progress"' in page and "撤销进度" in page
+    assert 'hx-trigger="every 1s"' in page  # the page follows the task
+    assert 'data-testid="undo-button"' not in page
+    assert Member.objects.filter(import_batch=batch).count() == 3
+
+
 def test_people_without_a_role_get_404(db, city):
     from dangjian.accounts.tests.factories import UserFactory
 

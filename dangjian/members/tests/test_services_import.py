@@ -222,7 +222,7 @@ def test_batch_is_undone_as_a_whole_while_nothing_changed(city, street_admin):
     batch = services_import.member_import_commit(actor=street_admin, batch=batch)
     ids = list(Member.objects.filter(import_batch=batch).values_list("pk", flat=True))
     batch = services_import.member_import_undo(actor=street_admin, batch=batch)
-    assert batch.state == State.UNDONE
+    assert batch.state == State.UNDONE, batch.message
     assert not Member.objects.filter(import_batch=batch).exists()
     # each removal is in the members' history, by the person who undid the import
     removed = Member.history.filter(id__in=ids, history_type="-")
@@ -304,3 +304,71 @@ def test_on_postgresql_the_name_index_is_tidied_after_the_import_and_the_names_a
         cursor.execute("SHOW gin_pending_list_limit")
         assert cursor.fetchone()[0] == f"{import_insert.GIN_PENDING_LIST_KB // 1024}MB"
     assert services_import.member_search_index_tidy() >= 0
+
+
+# ---------------------------------------------------------------- undo, as a task
+
+
+def committed(actor, organization, count: int, settings) -> ImportBatch:
+    """A batch imported (the tasks run at once), then tasks left queued, not run — as when the
+    worker has not picked them up yet."""
+    batch = previewed(actor, organization, clean_roster(count)[0])
+    batch = services_import.member_import_commit(actor=actor, batch=batch)
+    assert batch.state == State.DONE
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return batch
+
+
+def test_undo_is_queued_and_the_roster_keeps_the_members_until_the_task_removes_them(city, street_admin, settings):
+    batch = committed(street_admin, city.org(city.dahanggong), 3, settings)
+    batch = services_import.member_import_undo(actor=street_admin, batch=batch)
+    assert (batch.state, batch.message) == (State.QUEUED, "排队等待撤销……")
+    assert Member.objects.filter(import_batch=batch).count() == 3
+    with pytest.raises(ValidationError, match="状态"):  # a second undo while the first waits
+        services_import.member_import_undo(actor=street_admin, batch=batch)
+    batch = services_import.member_import_undo_execute(batch_id=batch.pk, actor_id=street_admin.pk)
+    assert (batch.state, batch.progress) == (State.UNDONE, 100)
+    assert not Member.objects.filter(import_batch=batch).exists()
+    undo_entry = AuditEntry.objects.filter(action=AuditAction.IMPORT, object_id=str(batch.pk)).latest("pk")
+    assert undo_entry.actor == street_admin and undo_entry.detail.get("undone") is True
+    # the task running again (a retried delivery) changes nothing
+    assert services_import.member_import_undo_execute(batch_id=batch.pk, actor_id=street_admin.pk).state == State.UNDONE
+
+
+def test_a_member_changed_while_the_undo_waited_keeps_the_batch_done_with_the_reason(city, street_admin, settings):
+    batch = committed(street_admin, city.org(city.dahanggong), 3, settings)
+    batch = services_import.member_import_undo(actor=street_admin, batch=batch)
+    changed = Member.objects.filter(import_batch=batch).first()
+    services.member_update(actor=street_admin, member=changed, phone="13800000000")
+    batch = services_import.member_import_undo_execute(batch_id=batch.pk, actor_id=street_admin.pk)
+    assert batch.state == State.DONE and batch.message.startswith("未能撤销：") and "修改过" in batch.message
+    assert Member.objects.filter(import_batch=batch).count() == 3
+    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT, object_id=str(batch.pk),
+                                         detail__undone=True).exists()
+
+
+def test_an_undo_whose_worker_died_is_done_again_and_can_be_undone(city, street_admin, settings):
+    from dangjian.members import services_import_recovery
+
+    batch = committed(street_admin, city.org(city.dahanggong), 3, settings)
+    batch = services_import.member_import_undo(actor=street_admin, batch=batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(state=State.RUNNING)  # its worker died (no lock held)
+    assert services_import_recovery.member_import_recover_interrupted(batch_ids=[batch.pk]) == [batch.pk]
+    batch.refresh_from_db()
+    assert (batch.state, batch.imported_rows) == (State.DONE, 3)
+    assert batch.message.startswith("撤销中断") and not batch.mapping.get("interrupted")
+    assert Member.objects.filter(import_batch=batch).count() == 3
+    batch = services_import.member_import_undo(actor=street_admin, batch=batch)
+    batch = services_import.member_import_undo_execute(batch_id=batch.pk, actor_id=street_admin.pk)
+    assert batch.state == State.UNDONE and not Member.objects.filter(import_batch=batch).exists()
+
+
+def test_an_undo_by_someone_who_lost_the_batch_scope_meanwhile_removes_nothing(city, street_admin, settings):
+    from dangjian.accounts.models import RoleAssignment
+
+    batch = committed(street_admin, city.org(city.dahanggong), 2, settings)
+    batch = services_import.member_import_undo(actor=street_admin, batch=batch)
+    RoleAssignment.objects.filter(user=street_admin).delete()
+    batch = services_import.member_import_undo_execute(batch_id=batch.pk, actor_id=street_admin.pk)
+    assert batch.state == State.DONE and "权限" in batch.message
+    assert Member.objects.filter(import_batch=batch).count() == 2
