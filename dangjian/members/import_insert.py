@@ -36,8 +36,17 @@ _UNESCAPED = {"t": "\t", "n": "\n", "r": "\r"}
 
 
 def prepared_line(line: int, digest: str, values: list) -> str:
-    """One row of a prepared file; ``values`` in PREPARED_FIELDS order (text, integers, dates, None)."""
-    return f"{line}\t{digest}\t" + "\t".join([copy_text(value) for value in values]) + "\n"
+    """One row of a prepared file; ``values`` in PREPARED_FIELDS order (text, integers, dates, None).
+
+    Written for 100,000 rows at a time: the texts are looked at together for anything to escape
+    (nearly never), and the values written out without a call each when there is nothing."""
+    texts = "".join([value for value in values if value.__class__ is str])
+    if "\\" in texts or "\t" in texts or "\n" in texts or "\r" in texts:
+        body = "\t".join([copy_text(value) for value in values])
+    else:
+        body = "\t".join([value if value.__class__ is str else NULL if value is None else copy_text(value)
+                          for value in values])
+    return f"{line}\t{digest}\t{body}\n"
 
 
 def copy_text(value) -> str:

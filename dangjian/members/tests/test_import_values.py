@@ -65,7 +65,8 @@ def test_the_pinyin_starts_with_the_first_initial(name):
 
 
 @given(st.lists(st.one_of(st.none(), st.text(alphabet=st.characters(exclude_characters="\x00")), st.integers(0, 10**6),
-                          st.dates()), min_size=1, max_size=6))
+                          st.dates(), st.booleans(), st.sampled_from(["\\N", "a\\tb", "\t", "\r\n", "张三"])),
+                min_size=1, max_size=8))
 @settings(max_examples=300)
 def test_a_prepared_line_reads_back_as_written(values):
     # the preview writes each accepted row in COPY's text format; what PostgreSQL's COPY and the
@@ -75,6 +76,6 @@ def test_a_prepared_line_reads_back_as_written(values):
     raw = import_insert.prepared_line(7, "digest", values).encode()
     assert raw.count(b"\n") == 1 and raw.endswith(b"\n")  # one row, one line, whatever the text
     line, digest, read = import_insert.read_line(raw)
-    expected = [None if value is None else value.isoformat() if isinstance(value, datetime.date) else str(value)
-                for value in values]
+    expected = [None if value is None else value.isoformat() if isinstance(value, datetime.date)
+                else ("t" if value else "f") if isinstance(value, bool) else str(value) for value in values]
     assert (line, digest, read) == (7, "digest", expected)
