@@ -119,16 +119,12 @@ def member_import_preview(*, actor, batch: ImportBatch, columns: dict[str, int],
         ColumnMapping.objects.update_or_create(user=actor, headers_key=batch.mapping["key"],
                                                defaults={"mapping": columns})
         batch.mapping = {**_without_interruption(batch.mapping), "columns": columns, "phase": PHASE_CHECK}
-        batch.state = State.QUEUED
-        batch.total_rows = batch.valid_rows = batch.imported_rows = batch.progress = 0
+        batch.total_rows = batch.valid_rows = batch.imported_rows = 0
         batch.errors = []
-        batch.message = "排队等待检查……"
-        batch.save()
+        queue(batch, "排队等待检查……", "mapping", "total_rows", "valid_rows", "imported_rows", "errors")
     from dangjian.members.tasks import member_import_check_run
 
-    member_import_check_run.enqueue(batch_id=batch.pk, actor_id=actor.pk)
-    batch.refresh_from_db()
-    return batch
+    return enqueued(member_import_check_run, batch=batch, actor=actor)
 
 
 def member_import_check(*, batch_id: int, actor_id: int) -> ImportBatch:
@@ -260,16 +256,11 @@ def member_import_commit(*, actor, batch: ImportBatch, only_valid_rows: bool = F
             raise ValidationError("没有可以导入的有效行，请修改文件后重新上传。")
         if invalid and not only_valid_rows:
             raise ValidationError(f"有{invalid}行存在错误，整批不予导入。请修改文件后重新上传，或选择“只导入有效行”。")
-        batch.state = State.QUEUED
         batch.only_valid_rows = bool(only_valid_rows)
-        batch.progress = 0
-        batch.message = "排队等待导入……"
-        batch.save(update_fields=["state", "only_valid_rows", "progress", "message"])
+        queue(batch, "排队等待导入……", "only_valid_rows")
     from dangjian.members.tasks import member_import_run
 
-    member_import_run.enqueue(batch_id=batch.pk, actor_id=actor.pk)
-    batch.refresh_from_db()
-    return batch
+    return enqueued(member_import_run, batch=batch, actor=actor)
 
 
 def member_import_execute(*, batch_id: int, actor_id: int) -> ImportBatch:
@@ -488,15 +479,10 @@ def member_import_undo(*, actor, batch: ImportBatch, request=None) -> ImportBatc
         if blocker:
             raise ValidationError(blocker)
         batch.mapping = {**_without_interruption(batch.mapping), "phase": PHASE_UNDO}
-        batch.state = State.QUEUED
-        batch.progress = 0
-        batch.message = "排队等待撤销……"
-        batch.save(update_fields=["mapping", "state", "progress", "message"])
+        queue(batch, "排队等待撤销……", "mapping")
     from dangjian.members.tasks import member_import_undo_run
 
-    member_import_undo_run.enqueue(batch_id=batch.pk, actor_id=actor.pk)
-    batch.refresh_from_db()
-    return batch
+    return enqueued(member_import_undo_run, batch=batch, actor=actor)
 
 
 def member_import_undo_execute(*, batch_id: int, actor_id: int) -> ImportBatch:
@@ -561,6 +547,23 @@ def _undo_refused(batch: ImportBatch, message: str) -> ImportBatch:
 
 
 # ---------------------------------------------------------------- shared
+
+
+def queue(batch: ImportBatch, message: str, *changed: str) -> None:
+    """Save ``batch`` waiting for its worker, with ``message`` and the ``changed`` fields (inside
+    the caller's transaction, which holds the batch's row lock)."""
+    batch.state = State.QUEUED
+    batch.progress = 0
+    batch.message = message
+    batch.save(update_fields=["state", "progress", "message", *changed])
+
+
+def enqueued(task, *, batch: ImportBatch, actor) -> ImportBatch:
+    """Hand the queued ``batch`` to ``task`` and return it as it is now (already run, where
+    tasks run at once: the tests, or a deployment without a worker)."""
+    task.enqueue(batch_id=batch.pk, actor_id=actor.pk)
+    batch.refresh_from_db()
+    return batch
 
 
 def _writable(actor, batch: ImportBatch, *, states, lock: bool = False) -> ImportBatch:

@@ -78,13 +78,8 @@ def member_import_retry(*, actor, batch: ImportBatch, request=None) -> ImportBat
             raise ValidationError("只有因后台任务中断而失败的批次可以重试；请重新检查或修改文件后重新上传。")
         phase = batch.mapping.get("phase", PHASE_COMMIT)
         batch.mapping = services_import._without_interruption(batch.mapping)
-        batch.state = State.QUEUED
-        batch.progress = 0
-        batch.message = "排队等待重试……"
-        batch.save(update_fields=["mapping", "state", "progress", "message"])
+        services_import.queue(batch, "排队等待重试……", "mapping")
     from dangjian.members.tasks import member_import_check_run, member_import_run
 
     task = member_import_check_run if phase == PHASE_CHECK else member_import_run
-    task.enqueue(batch_id=batch.pk, actor_id=actor.pk)
-    batch.refresh_from_db()
-    return batch
+    return services_import.enqueued(task, batch=batch, actor=actor)
