@@ -4,6 +4,7 @@ back to the whole file whenever it cannot cut one."""
 
 import datetime
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -94,25 +95,32 @@ def test_a_workbook_shorter_than_the_head_is_read_whole():
     assert _head_rows(data, importing.HEAD_ROWS) == _whole_rows(data)
 
 
-def _with_prefixed_worksheet(data: bytes) -> bytes:
-    """The same workbook with its worksheet's elements written with a namespace prefix, as some
-    generators do (x:worksheet, x:row …)."""
+def _with_worksheets_rewritten(data: bytes, rewrite) -> bytes:
+    """The same workbook with ``rewrite(text)`` applied to each worksheet's XML."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as written:
         for member in source.infolist():
             content = source.read(member)
             if member.filename.startswith("xl/worksheets/"):
-                text = content.decode()
-                text = text.replace('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
-                                    'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
-                for name in ("worksheet", "dimension", "sheetViews", "sheetView", "selection", "sheetFormatPr",
-                             "sheetData", "row", "c", "v", "is", "t", "pageMargins", "cols", "col"):
-                    text = text.replace(f"<{name} ", f"<x:{name} ").replace(f"<{name}>", f"<x:{name}>")
-                    text = text.replace(f"</{name}>", f"</x:{name}>").replace(f"<{name}/>", f"<x:{name}/>")
-                content = text.encode()
+                content = rewrite(content.decode()).encode()
             written.writestr(member, content)
     return out.getvalue()
+
+
+def _with_prefixed_worksheet(data: bytes) -> bytes:
+    """The worksheet's elements written with a namespace prefix, as some generators do
+    (x:worksheet, x:row …)."""
+    def prefixed(text: str) -> str:
+        text = text.replace('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                            'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+        for name in ("worksheet", "dimension", "sheetViews", "sheetView", "selection", "sheetFormatPr",
+                     "sheetData", "row", "c", "v", "is", "t", "pageMargins", "cols", "col"):
+            text = text.replace(f"<{name} ", f"<x:{name} ").replace(f"<{name}>", f"<x:{name}>")
+            text = text.replace(f"</{name}>", f"</x:{name}>").replace(f"<{name}/>", f"<x:{name}/>")
+        return text
+
+    return _with_worksheets_rewritten(data, prefixed)
 
 
 def test_what_cannot_be_cut_is_read_whole(monkeypatch):
@@ -186,14 +194,4 @@ def test_a_small_or_uncuttable_workbook_is_not_split(monkeypatch):
 
 def _without_row_numbers(data: bytes) -> bytes:
     """Rows that do not say their number (allowed by the format: they follow each other)."""
-    import re
-
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as written:
-        for member in source.infolist():
-            content = source.read(member)
-            if member.filename.startswith("xl/worksheets/"):
-                content = re.sub(rb'<row r="\d+"', b"<row", content)
-            written.writestr(member, content)
-    return out.getvalue()
+    return _with_worksheets_rewritten(data, lambda text: re.sub(r'<row r="\d+"', "<row", text))
