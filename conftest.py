@@ -13,8 +13,10 @@ Browser tests talk to ``live_server`` in another thread, so they need
 migrations load, and later tests on the same xdist worker would find them empty.
 """
 
+import datetime
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,29 @@ def _is_browser_test(item: pytest.Item) -> bool:
     if BROWSER_TESTS_DIR in Path(str(item.path)).parents:
         return True
     return bool(PLAYWRIGHT_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+# Many test modules fix "today" when they are imported (``TODAY = …``, default arguments), while
+# the services ask ``timezone.localdate()`` when they run. A run that crosses midnight in the
+# product's time zone would see "tomorrow" become today halfway through (it happened once, to a
+# CI run started at 23:53 Shanghai time). A CI run that would cross it therefore waits for
+# midnight before the modules are imported; a run of the whole suite takes about 10 minutes.
+MIDNIGHT_MARGIN = datetime.timedelta(minutes=20)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not os.environ.get("CI") or hasattr(config, "workerinput"):  # the xdist controller waits, once
+        return
+    from zoneinfo import ZoneInfo
+
+    now = datetime.datetime.now(ZoneInfo("Asia/Shanghai"))
+    midnight = datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time(),
+                                         tzinfo=now.tzinfo)
+    if midnight - now < MIDNIGHT_MARGIN:
+        wait = (midnight - now).total_seconds() + 5
+        print(f"\n== waiting {wait:.0f} s for midnight (Asia/Shanghai): the tests' dates are fixed at import",
+              flush=True)
+        time.sleep(wait)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
