@@ -94,20 +94,25 @@ def grants_for(actor) -> list[Grant]:
         return cached
     probes = {f"_probe_{index}": _grant_probes[source]()
               for index, source in enumerate(_grant_sources) if source in _grant_probes}
-    rows = list(RoleAssignment.objects.filter(user=actor).select_related("area", "organization", "unit", "school")
-                .annotate(**probes))
+    # Only the columns a grant needs: every request of every staff user asks this, and the
+    # related rows in full (select_related) cost ≈ 3 ms to compile and build, the SQL ≈ 1 ms.
+    # The scope's label is its name, as each scope model's __str__ says.
+    rows = list(RoleAssignment.objects.filter(user=actor).annotate(**probes).values(
+        "role", "area_id", "organization_id", "unit_id", "school_id", "area__path", "organization__path",
+        "area__name", "organization__name", "unit__name", "school__name", *probes))
     grants = [
         Grant(
-            role=assignment.role,
+            role=row["role"],
             # A duty role (三员) is granted over the city but scopes no data: no area path.
-            area_path=assignment.area.path if assignment.area_id and assignment.role not in DUTY_ROLES else None,
-            organization_path=assignment.organization.path if assignment.organization_id else None,
-            scope_pk=assignment.area_id or assignment.organization_id or assignment.unit_id or assignment.school_id,
-            scope_label=str(assignment.scope),
-            unit_ids=frozenset({assignment.unit_id} if assignment.unit_id else ()),
-            school_ids=frozenset({assignment.school_id} if assignment.school_id else ()),
+            area_path=row["area__path"] if row["area_id"] and row["role"] not in DUTY_ROLES else None,
+            organization_path=row["organization__path"] if row["organization_id"] else None,
+            scope_pk=row["area_id"] or row["organization_id"] or row["unit_id"] or row["school_id"],
+            scope_label=(row["area__name"] or row["organization__name"] or row["unit__name"]
+                         or row["school__name"] or ""),
+            unit_ids=frozenset({row["unit_id"]} if row["unit_id"] else ()),
+            school_ids=frozenset({row["school_id"]} if row["school_id"] else ()),
         )
-        for assignment in rows
+        for row in rows
     ]
     # Cached before the sources run: a source may read the role-row grants through grants_for()
     # without recursing. The list (sources' grants included) then serves every check of the
@@ -115,7 +120,7 @@ def grants_for(actor) -> list[Grant]:
     # not at all when its probe (read with the role rows) says it has nothing for the user.
     setattr(actor, _CACHE_ATTR, grants)
     for index, source in enumerate(_grant_sources):
-        if rows and f"_probe_{index}" in probes and not getattr(rows[0], f"_probe_{index}"):
+        if rows and f"_probe_{index}" in probes and not rows[0][f"_probe_{index}"]:
             continue  # the probe, read with the role rows, says the source has nothing for this user
         grants.extend(source(actor))
     return grants
