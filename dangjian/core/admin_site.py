@@ -8,7 +8,7 @@ carried two costs that no page showed anything for:
   about 10 ms a page. The sidebar is ``dashboard/navigation.py``'s (``show_all_applications`` is
   off), so no template renders the list: it is built only if a template reads it.
 * unfold's sidebar (≈ 16 ms): see ``navigation.sidebar_for`` and
-  ``dashboard/templatetags/sidebar.py``.
+  ``dashboard/templatetags/back_office_sidebar.py``.
 
 Installed as the ``admin`` application's default site (``BackOfficeAdminConfig`` in
 INSTALLED_APPS, with unfold's ``BasicAppConfig``, which leaves ``admin.site`` alone).
