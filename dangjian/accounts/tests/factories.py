@@ -201,3 +201,15 @@ def audit_entries_for(obj, action: str | None = None):
     """The audit entries recorded about ``obj`` (newest first), optionally of one action."""
     entries = AuditEntry.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk))
     return entries.filter(action=action) if action else entries
+
+
+# ---------------------------------------------------------------- signed-in clients
+
+
+def client_for(user, **kwargs):
+    """A test client signed in as ``user`` (``kwargs`` go to ``Client``, e.g. ``HTTP_*`` headers)."""
+    from django.test import Client
+
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client

@@ -11,18 +11,13 @@ from django.utils import timezone
 
 from dangjian.accounts import services
 from dangjian.accounts.models import ApiToken, AuditEntry
+from dangjian.accounts.tests.factories import client_for
 from dangjian.organizations.models import Area
 
 API = "/api/v1"
 # The city and its users are built once for the module (dangjian/conftest.py).
 pytestmark = pytest.mark.usefixtures("module_city")
 CSRF_SECRET = "a" * 32  # Django accepts the unmasked 32-character secret as the token
-
-
-def client_for(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def issue(user, *, actor=None, valid_days=30) -> tuple[ApiToken, str]:

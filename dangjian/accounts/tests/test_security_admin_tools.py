@@ -3,23 +3,17 @@
 other role is refused."""
 
 import pytest
-from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangjian.accounts.models import AuditEntry
+from dangjian.accounts.tests.factories import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]
 
 SEARCH = "/admin/accounts/roleassignment/grant-targets/"
 OTHER_ROLES = ["city_admin", "street_admin", "org_admin", "leader", "liaison", "school_admin", "system_admin",
                "audit_admin", "instructor"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # ---------------------------------------------------------------- what a role is granted over

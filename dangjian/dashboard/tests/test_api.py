@@ -3,20 +3,14 @@ within the caller's scope."""
 
 import pytest
 from django.apps import apps
-from django.test import Client
 
 from dangjian.accounts import scoping
+from dangjian.accounts.tests.factories import client_for
 from dangjian.core.registry import metrics, rules
 from dangjian.members.tests.factories import member
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/dashboard"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_dashboard_of_an_area_has_every_registered_figure(city, street_admin, superuser):

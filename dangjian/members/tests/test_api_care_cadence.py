@@ -5,16 +5,11 @@ from django.test import Client
 
 from dangjian.accounts import scoping
 from dangjian.accounts.models import AuditAction, AuditEntry
+from dangjian.accounts.tests.factories import client_for
 from dangjian.members.models import CareCadence, CareGroup
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/care-cadences"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def put(client: Client, area_id: int, data: dict):

@@ -10,28 +10,17 @@ from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from dangjian.accounts.models import AuditAction, AuditEntry
+from dangjian.accounts.tests.factories import client_for
 from dangjian.core import crypto
 from dangjian.members import exporting
 from dangjian.members.models import ImportBatch, Member
 from dangjian.members.tests.factories import member
 from dangjian.members.tests.rosters import HEADERS, clean_row, messy_roster, person, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("imports_run_now")]
 State = ImportBatch.State
 API = "/api/v1/member-imports"
 FULL_ID_NUMBER = re.compile(r"\d{17}[\dXx]")
-
-
-@pytest.fixture(autouse=True)
-def _tasks_run_now_and_files_in_tmp(settings, tmp_path):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = str(tmp_path)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(client: Client, organization_id: int, data: bytes, name: str = "花名册.xlsx"):

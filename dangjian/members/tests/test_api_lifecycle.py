@@ -16,7 +16,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from dangjian.accounts.models import AuditAction, AuditEntry, Role
-from dangjian.accounts.tests.factories import user_with_role
+from dangjian.accounts.tests.factories import client_for, user_with_role
 from dangjian.members import services
 from dangjian.members.models import (
     CareVisit,
@@ -33,12 +33,6 @@ from dangjian.members.tests.factories import member, valid_id_number
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]
 
 API = "/api/v1"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client: Client, url: str, data: dict | None = None):

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from dangjian.accounts.models import AuditAction, AuditEntry
+from dangjian.accounts.tests.factories import client_for
 from dangjian.members import services
 from dangjian.members.models import Employment, Member, MemberStatus
 from dangjian.members.tests.factories import member, valid_id_number
@@ -21,12 +22,6 @@ from dangjian.members.tests.factories import member, valid_id_number
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]
 
 API = "/api/v1"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client: Client, url: str, data: dict | None = None):

@@ -8,17 +8,11 @@ from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from dangjian.accounts.models import AuditAction, AuditEntry, Role
-from dangjian.accounts.tests.factories import grant
+from dangjian.accounts.tests.factories import client_for, grant
 from dangjian.members import services
 from dangjian.members.tests.factories import member, valid_id_number
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def export(user, query: str = "", *, client: Client | None = None, **form) -> list[list]:

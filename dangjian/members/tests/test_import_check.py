@@ -84,9 +84,7 @@ def test_a_forked_check_drops_the_inherited_connection_and_the_parent_keeps_it(c
     assert Member.objects.count() >= 0 and not ImportBatch.objects.exists()
 
 
-def test_a_large_file_is_previewed_in_several_processes(city, street_admin, settings, tmp_path, monkeypatch):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_a_large_file_is_previewed_in_several_processes(city, street_admin, settings, imports_run_now, monkeypatch):
     settings.DANGJIAN_IMPORT = {"PROCESSES": 2, "PARALLEL_FROM_ROWS": 50}
     monkeypatch.setattr(import_check.os, "cpu_count", lambda: 2)
     used = []
@@ -166,9 +164,7 @@ def test_a_failing_part_fails_the_check_and_leaves_no_prepared_file(city, three_
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_large_workbook_is_previewed_and_imported_in_parts(city, street_admin, settings, tmp_path, three_cores):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_a_large_workbook_is_previewed_and_imported_in_parts(city, street_admin, imports_run_now, three_cores):
     roster = messy_roster(200)
     batch = services_import.member_import_upload(actor=street_admin, organization=city.org(city.dahanggong),
                                                  uploaded_file=SimpleUploadedFile("花名册.xlsx", roster.data))

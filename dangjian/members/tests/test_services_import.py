@@ -13,14 +13,8 @@ from dangjian.members.models import ColumnMapping, ImportBatch, Member
 from dangjian.members.tests.factories import member, valid_id_number
 from dangjian.members.tests.rosters import HEADERS, clean_row, messy_roster, person, workbook_bytes
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city")]  # the city built once (dangjian/conftest.py)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_city", "imports_run_now")]  # the city built once (dangjian/conftest.py)
 State = ImportBatch.State
-
-
-@pytest.fixture(autouse=True)
-def _tasks_run_now_and_files_in_tmp(settings, tmp_path):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = str(tmp_path)
 
 
 def upload(actor, organization, data: bytes, name: str = "花名册.xlsx") -> ImportBatch:

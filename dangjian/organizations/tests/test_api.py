@@ -9,18 +9,13 @@ import pytest
 from django.test import Client
 
 from dangjian.accounts.models import AuditEntry
+from dangjian.accounts.tests.factories import client_for
 from dangjian.organizations.models import Area, AreaLevel, OrganizationKind, PartyOrganization, Sector, Unit
 from dangjian.organizations.tests.factories import AreaFactory, UnitFactory, valid_credit_code
 
 API = "/api/v1"
 # The city and its users are built once for the module (dangjian/conftest.py).
 pytestmark = pytest.mark.usefixtures("module_city")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
