@@ -4,9 +4,9 @@ follow the progress → failed rows → undo, and the template) and /member-expo
 
 The same services, selectors and workbooks as the pages (``views_import``): a batch outside the
 caller's scope is a 404, a read-only caller's write a 403, a refusal a 422 with the service's
-Chinese message. Preview and commit are background tasks: the answer is the batch as queued, and
-``GET /member-imports/{id}`` reports ``state`` and ``progress`` until it is ``previewed``,
-``done`` or ``failed``. No response carries a full ID number: the samples and the per-row errors
+Chinese message. Preview, commit and undo are background tasks: the answer is the batch as
+queued, and ``GET /member-imports/{id}`` reports ``state`` and ``progress`` until it is
+``previewed``, ``done``, ``undone`` or ``failed``. No response carries a full ID number: the samples and the per-row errors
 show them masked, and the failed-rows workbook (the rows as uploaded) is for those who may write
 the batch, as on the page.
 """
@@ -51,7 +51,7 @@ class ImportBatchOut(Schema):
     state: str = Field(description="uploaded 已上传（待确认列）, queued 排队中, running 进行中, previewed 已预览, "
                                    "done 已完成, failed 失败, undone 已撤销")
     state_label: str
-    phase: str = Field(description="排队或进行中的是 check（预览检查）还是 commit（导入）")
+    phase: str = Field(description="排队或进行中的是 check（预览检查）、commit（导入）还是 undo（撤销）")
     progress: int
     message: str
     header_line: int | None = Field(description="表头所在的行号")
@@ -151,11 +151,7 @@ def import_upload(request: HttpRequest, data: Form[UploadIn], file: File[Uploade
 
 @imports_router.get("/{int:batch_id}", response=ImportBatchOut, summary="导入批次：列对应、预览结果、进度或结果")
 def import_batch_detail(request: HttpRequest, batch_id: int):
-    batch = selectors_import.import_batch_get_for(request.auth, batch_id)
-    if batch.state == ImportBatch.State.RUNNING and services_import_recovery.member_import_recover_interrupted(
-            batch_ids=[batch.pk]):
-        batch = selectors_import.import_batch_get_for(request.auth, batch_id)  # its worker died: now failed
-    return ImportBatchOut.from_batch(batch)
+    return ImportBatchOut.from_batch(services_import_recovery.import_batch_as_it_stands(request.auth, batch_id))
 
 
 @imports_router.post("/{int:batch_id}/preview", response=ImportBatchOut,

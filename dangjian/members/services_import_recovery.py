@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import worker_locks
-from dangjian.members import services_import
+from dangjian.members import selectors_import, services_import
 from dangjian.members.models import ImportBatch
 from dangjian.members.services_import import PHASE_CHECK, PHASE_COMMIT, PHASE_UNDO
 
@@ -21,6 +21,16 @@ INTERRUPTED = {
     PHASE_COMMIT: "导入中断：后台任务进程意外停止，没有导入任何数据。请点击“重试”重新导入。",
     PHASE_UNDO: "撤销中断：后台任务进程意外停止，没有删除任何数据，本批次仍可撤销。",
 }
+
+
+def import_batch_as_it_stands(actor, batch_id: int) -> ImportBatch:
+    """The batch in ``actor``'s scope (404 outside it), as its page and the API show it: a batch
+    shown running whose worker is gone is first marked as interrupted (failed with a retry, or
+    done again for an undo), so nobody watches a progress bar that will never move."""
+    batch = selectors_import.import_batch_get_for(actor, batch_id)
+    if batch.state == State.RUNNING and member_import_recover_interrupted(batch_ids=[batch.pk]):
+        batch = selectors_import.import_batch_get_for(actor, batch_id)
+    return batch
 
 
 def member_import_recover_interrupted(*, batch_ids: list[int] | None = None) -> list[int]:

@@ -139,10 +139,7 @@ def import_mapping(request, batch_id: int):
 def import_batch(request, batch_id: int):
     """The batch as it stands: preview with per-row errors, progress while running, the result."""
     _require_role(request)
-    batch = selectors_import.import_batch_get_for(request.user, batch_id)
-    if batch.state == State.RUNNING and services_import_recovery.member_import_recover_interrupted(
-            batch_ids=[batch.pk]):
-        batch = selectors_import.import_batch_get_for(request.user, batch_id)  # its worker died: now failed
+    batch = services_import_recovery.import_batch_as_it_stands(request.user, batch_id)
     if batch.state == State.UPLOADED:
         return redirect("members:import_mapping", batch_id=batch.pk)
     may_write = scoping.can_write(request.user, batch)

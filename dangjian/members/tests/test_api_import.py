@@ -79,6 +79,23 @@ def test_a_messy_roster_goes_from_upload_to_undo_through_the_api(city, street_ad
     assert [item["id"] for item in listed] == [batch["id"]] and listed[0]["state"] == State.UNDONE
 
 
+def test_a_batch_whose_worker_died_is_reported_interrupted_and_can_be_retried(city, street_admin, settings):
+    # an import running with no worker holding its lock (the worker was killed): the batch's
+    # answer says so at once, and the retry queues it again
+    client = client_for(street_admin)
+    batch = upload(client, city.org(city.dahanggong).pk, workbook_bytes(
+        [HEADERS] + [clean_row(person(index)) for index in range(3)])).json()
+    post(client, f"{API}/{batch['id']}/preview", {"columns": batch["columns"]})
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    post(client, f"{API}/{batch['id']}/commit")
+    ImportBatch.objects.filter(pk=batch["id"]).update(state=State.RUNNING)
+    answer = client.get(f"{API}/{batch['id']}").json()
+    assert answer["state"] == State.FAILED and answer["message"].startswith("导入中断")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    retried = post(client, f"{API}/{batch['id']}/retry").json()
+    assert retried["state"] == State.DONE and retried["imported_rows"] == 3
+
+
 def test_a_mapping_without_a_required_field_is_refused_with_the_reason(city, street_admin):
     client = client_for(street_admin)
     batch = upload(client, city.org(city.dahanggong).pk, workbook_bytes([HEADERS, clean_row(person(1))])).json()
