@@ -24,13 +24,13 @@ from dangjian.members.models import Employment, ImportBatch, Member, MemberStatu
 from dangjian.organizations.selectors import organization_get_for
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REASON_HEADER = "错误原因"
+_BAND = re.compile(r"^\d*-\d*$")
 
 
 def xlsx_response(handle, file_name: str) -> FileResponse:
     """A workbook written here, as the download the pages and the API answer with."""
     return FileResponse(handle, as_attachment=True, filename=file_name, content_type=XLSX_CONTENT_TYPE)
-REASON_HEADER = "错误原因"
-_BAND = re.compile(r"^\d*-\d*$")
 
 
 def _temporary_file():

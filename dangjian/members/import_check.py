@@ -114,8 +114,8 @@ def check_file(checker: RowChecker, data: bytes, file_name: str, *, header_line:
     here, then its rows are checked in slices (:func:`check_rows`). ``on_progress(done, total)``
     gets estimates from this process's share."""
     processes = _configured_processes()
-    is_xlsx = file_name.lower().endswith((".xlsx", ".xlsm"))
-    pieces = import_workbook.split_workbook(data, processes) if processes > 1 and is_xlsx else None
+    cuttable = processes > 1 and importing.is_zipped_workbook(file_name)
+    pieces = import_workbook.split_workbook(data, processes) if cuttable else None
     if pieces is None:
         rows = importing.data_rows(importing.open_sheet(data, file_name), header_line)
         total = len(rows)

@@ -46,7 +46,8 @@ from dangjian.members.import_cells import (
 )
 from dangjian.members.models import MemberStatus
 
-EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
+ZIPPED_EXTENSIONS = (".xlsx", ".xlsm")  # Office Open XML: a zip of XML files (import_workbook cuts them)
+EXCEL_EXTENSIONS = (*ZIPPED_EXTENSIONS, ".xls")
 SUPPORTED_EXTENSIONS = (*EXCEL_EXTENSIONS, ".csv")
 _SPACES = re.compile(r"\s+")
 HEADER_SCAN_ROWS = 20  # a title, a unit line and a date line above the header are common
@@ -119,9 +120,18 @@ class Sheet:
     last_line: int = 0  # the last line with content (an estimate for CSV)
 
 
+def extension_of(file_name: str) -> str:
+    """'.xlsx' of '花名册.XLSX'; '' without one."""
+    return "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+
+
+def is_zipped_workbook(file_name: str) -> bool:
+    return extension_of(file_name) in ZIPPED_EXTENSIONS
+
+
 def open_sheet(data: bytes, file_name: str) -> Sheet:
     """Open an .xlsx/.xls or .csv upload. Raises UnreadableFile with a message for the user."""
-    extension = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    extension = extension_of(file_name)
     if extension not in SUPPORTED_EXTENSIONS:
         raise UnreadableFile("只能导入Excel（.xlsx、.xls）或CSV（.csv）文件。")
     if not data:
@@ -142,8 +152,7 @@ def open_head(data: bytes, file_name: str, *, rows: int) -> Sheet:
     """Like :func:`open_sheet`, for a caller that reads no further than the first ``rows``
     rows: an .xlsx is cut after them first (``import_workbook``), so a large roster's upload does
     not parse every row; any other file, or one that cannot be cut, is opened whole."""
-    extension = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    if extension in (".xlsx", ".xlsm") and (head := import_workbook.head_of_workbook(data, rows)) is not None:
+    if is_zipped_workbook(file_name) and (head := import_workbook.head_of_workbook(data, rows)) is not None:
         try:
             return open_sheet(head, file_name)
         except UnreadableFile:

@@ -83,8 +83,7 @@ def member_import_upload(*, actor, organization, uploaded_file, request=None) ->
                         mapping={"header_line": layout.header_line, "headers": layout.headers, "key": layout.key,
                                  "columns": columns, "remembered": remembered,
                                  "samples": [_masked_sample(row) for row in layout.samples]})
-    extension = os.path.splitext(file_name)[1].lower()
-    batch.file.save(f"{digest[:20]}{extension}", ContentFile(data), save=False)
+    batch.file.save(f"{digest[:20]}{importing.extension_of(file_name)}", ContentFile(data), save=False)
     batch.save()
     return batch
 
