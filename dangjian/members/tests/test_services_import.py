@@ -272,8 +272,29 @@ def test_a_row_with_a_too_long_name_is_refused_with_the_field_message(city, stre
     assert batch.errors[0]["messages"][0].startswith("姓名：") and "40" in batch.errors[0]["messages"][0]
 
 
+def test_the_upload_reads_the_head_of_a_large_workbook_only(city, street_admin, monkeypatch):
+    # python-calamine parses a whole worksheet before its first row: the upload, which only
+    # finds the header and shows samples, hands it the workbook cut after its first rows
+    import io
+    import zipfile
+
+    from dangjian.members import importing
+
+    def rows_in(workbook: bytes) -> int:
+        archive = zipfile.ZipFile(io.BytesIO(workbook))
+        return sum(archive.read(name).count(b"</row>") for name in archive.namelist() if "worksheets/" in name)
+
+    data, people = clean_roster(400)
+    opened = []
+    real_open = importing.open_sheet
+    monkeypatch.setattr(importing, "open_sheet", lambda data, name: opened.append(data) or real_open(data, name))
+    batch = upload(street_admin, city.org(city.dahanggong), data)
+    assert rows_in(data) == 401 and [rows_in(workbook) for workbook in opened] == [importing.HEAD_ROWS]
+    assert batch.mapping["header_line"] == 1 and batch.mapping["samples"][0][0] == people[0]["name"]
+
+
 def test_on_postgresql_the_name_index_is_tidied_after_the_import_and_the_names_are_found(
-        city, street_admin, django_capture_on_commit_callbacks):
+        city, street_admin, django_capture_on_commit_callbacks, monkeypatch):
     # The insert lets the trigram index's pending list hold the whole batch (import_insert);
     # the commit queues the task that merges it, and the names are found before and after.
     from django.db import connection
@@ -282,14 +303,21 @@ def test_on_postgresql_the_name_index_is_tidied_after_the_import_and_the_names_a
 
     data, people = clean_roster(3)
     batch = previewed(street_admin, city.org(city.dahanggong), data)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         batch = services_import.member_import_commit(actor=street_admin, batch=batch)
     assert batch.state == State.DONE
     name = people[1]["name"]
     found = selectors.member_search(selectors.member_list_for(street_admin), name[1:])
+    assert name in set(found.values_list("name", flat=True))  # before the merge: read from the pending list
+    merged = []
+    real_tidy = services_import.member_search_index_tidy
+    monkeypatch.setattr(services_import, "member_search_index_tidy", lambda: merged.append(real_tidy()) or merged[-1])
+    for callback in callbacks:
+        callback()  # the worker runs what the commit queued
+    found = selectors.member_search(selectors.member_list_for(street_admin), name[1:])
     assert name in set(found.values_list("name", flat=True))
     if connection.vendor != "postgresql":
-        assert services_import.member_search_index_tidy() == 0
+        assert merged == [] and services_import.member_search_index_tidy() == 0
         return
     assert any(getattr(callback, "__self__", None) is not None and "tidy" in str(callback.__self__)
                for callback in callbacks)
@@ -297,7 +325,10 @@ def test_on_postgresql_the_name_index_is_tidied_after_the_import_and_the_names_a
         # SET LOCAL: for the import's transaction only (the test runs inside one transaction)
         cursor.execute("SHOW gin_pending_list_limit")
         assert cursor.fetchone()[0] == f"{import_insert.GIN_PENDING_LIST_KB // 1024}MB"
+    # the task merged the batch's pending entries; nothing is left for the next one
+    assert len(merged) == 1 and merged[0] >= 1
     assert services_import.member_search_index_tidy() >= 0
+    assert real_tidy() == 0
 
 
 # ---------------------------------------------------------------- undo, as a task
