@@ -512,13 +512,10 @@ def _undo(*, batch_id: int, actor_id: int) -> ImportBatch:
 def _remove(*, actor, batch: ImportBatch) -> None:
     """Each removal leaves a '-' history row by ``actor`` (written in bulk, as the import wrote
     the '+' rows); the rows go with one DELETE; then the batch and its audit entry — one
-    transaction. The blocker is asked again: a member may have changed since the request."""
+    transaction. The actor's right and the blocker are asked again: either may have changed
+    since the request."""
     with _roomy_page_cache(), transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.state != State.RUNNING:
-            raise ValidationError("该批次的状态已变化，未撤销。")
-        if not scoping.can_write(actor, batch):
-            raise PermissionDenied("您已没有管理该批次的权限。")
+        _writable(actor, batch, states=(State.RUNNING,), lock=True)
         blocker = selectors_import.import_batch_members_changed(batch)
         if blocker:
             raise ValidationError(blocker)
