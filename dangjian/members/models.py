@@ -110,10 +110,13 @@ class Member(models.Model):
     # The history is read per member (its id) and as of a date (history_date): those two indexes
     # and its primary key are all it needs. simple-history would otherwise index every indexed
     # column and foreign key again, which made the history table cost an import as much as the
-    # member table itself.
+    # member table itself. Nor does the database check each history row's user: PostgreSQL checks
+    # a foreign key row by row at COMMIT (≈ 0.6 s for an import's 100,000 rows), and accounts are
+    # deactivated, never deleted (accounts.admin), so the reference cannot dangle.
     history = HistoricalRecords(excluded_fields=["id_number_ciphertext", "id_number_digest"],
                                 no_db_index=["name_pinyin", "sex", "ethnicity", "education", "workplace_unit",
-                                             "organization", "residence_area", "import_batch"])
+                                             "organization", "residence_area", "import_batch"],
+                                user_db_constraint=False)
     scope_organization_path = "organization__"
     scope_area_path = "organization__area__"
 
