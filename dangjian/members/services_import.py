@@ -227,13 +227,17 @@ def _already_registered(actor, digests: dict[str, int]) -> dict[int, str]:
 
 
 def _registered_digests(keys: list[str]) -> set[str]:
-    """Which of ``keys`` are registered members' digests. On PostgreSQL one query with the keys as
-    one array, which it hashes (a file's 100,000 digests: ≈ 0.4 s, against ≈ 2 s as IN lists of
-    literals); on SQLite IN lists under its bound-parameter limit, each served by the index."""
+    """Which of ``keys`` are registered members' digests. On PostgreSQL one query, the keys sent
+    as one text that the server cuts up and joins by hashing: a file's 100,000 digests take
+    ≈ 0.4 s, where a list parameter took ≈ 0.65 s (the driver adapts it element by element) and
+    IN lists of literals ≈ 2 s. Digests are hex, so a comma cannot occur inside one. On SQLite,
+    IN lists under its bound-parameter limit, each served by the index."""
     if connection.vendor == "postgresql":
         table, column = (connection.ops.quote_name(name) for name in (Member._meta.db_table, "id_number_digest"))
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [keys])  # noqa: S608 - _meta
+            cursor.execute(f"SELECT member.{column} FROM {table} AS member "  # noqa: S608 - names from _meta
+                           f"JOIN unnest(string_to_array(%s, ',')) AS given(digest) ON member.{column} = given.digest",
+                           [",".join(keys)])
             return {digest for (digest,) in cursor.fetchall()}
     taken = set()
     for start in range(0, len(keys), 900):
