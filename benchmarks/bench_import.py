@@ -2,7 +2,9 @@
 
     .venv/bin/python benchmarks/bench_import.py                # SQLite (var/db.sqlite3) unless DATABASE_URL is set
     DATABASE_URL=postgres://app:app@127.0.0.1:5432/app .venv/bin/python benchmarks/bench_import.py
-    options: --rows N (default 100000)  --keep (leave the members in place; default: undo the batch)
+    options: --rows N (default 100000)  --repeat N (import and undo the same file N times, report the
+             median run: one run swings by ±2 s on a shared 2-core machine)
+             --keep (leave the members in place; default: undo the batch)
 
 Generates an .xlsx the way a district's roster looks (a title row above the header, dates written
 three ways, an Excel date column), then runs exactly what the pages run, through the services:
@@ -148,12 +150,62 @@ def calibrate() -> str:
     return f"this machine now: {detail}"
 
 
+def import_once(actor, organization, data: bytes, *, keep: bool) -> dict:
+    """Upload, preview and commit ``data`` as the services do (tasks run in this process), then
+    undo it unless ``keep``: the seconds of each step."""
+    # The search index's tidy-up is queued at the commit and runs after it, in the
+    # background (services_import.member_search_index_tidy): the in-process task backend
+    # would run it inside the commit's timing, so it is held back and timed on its own.
+    tidy_queued = []
+    real_tidy = services_import.member_search_index_tidy
+    services_import.member_search_index_tidy = lambda: tidy_queued.append(True) or 0
+    try:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        batch = services_import.member_import_upload(actor=actor, organization=organization,
+                                                     uploaded_file=SimpleUploadedFile("roster.xlsx", data))
+        uploaded, cpu_uploaded = time.perf_counter(), time.process_time()
+        batch = services_import.member_import_preview(actor=actor, batch=batch, columns=batch.mapping["columns"])
+        previewed, cpu_previewed = time.perf_counter(), time.process_time()
+        batch = services_import.member_import_commit(actor=actor, batch=batch)
+        committed, cpu_committed = time.perf_counter(), time.process_time()
+    finally:
+        services_import.member_search_index_tidy = real_tidy
+    run = {"total": committed - started, "upload": uploaded - started, "preview": previewed - uploaded,
+           "commit": committed - previewed, "cpu": (cpu_uploaded - cpu_started, cpu_previewed - cpu_uploaded,
+                                                    cpu_committed - cpu_previewed), "tidy": None, "undo": None}
+    if tidy_queued:
+        tidy_started = time.perf_counter()
+        real_tidy()
+        run["tidy"] = time.perf_counter() - tidy_started
+    if batch.state != "done" or batch.imported_rows != batch.total_rows:
+        sys.exit(f"import did not complete: {batch.state} {batch.imported_rows} rows, {batch.message} "
+                 f"{batch.errors[:3]}")
+    if not keep:
+        undo_started, cpu_undo_started = time.perf_counter(), time.process_time()
+        services_import.member_import_undo(actor=actor, batch=batch)
+        run["undo"] = (time.perf_counter() - undo_started, time.process_time() - cpu_undo_started)
+    return run
+
+
+def describe(run: dict) -> str:
+    cpu = run["cpu"]
+    return (f"{run['total']:.1f} s end to end (upload {run['upload']:.1f} s, preview {run['preview']:.1f} s, "
+            f"commit {run['commit']:.1f} s; {sum(cpu):.1f} s CPU in this process: "
+            f"{cpu[0]:.1f} + {cpu[1]:.1f} + {cpu[2]:.1f})"
+            + (f"; then, in the background, the name index tidied in {run['tidy']:.1f} s" if run["tidy"] is not None else "")
+            + (f"; undo {run['undo'][0]:.1f} s ({run['undo'][1]:.1f} s CPU)" if run["undo"] is not None else ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="import (and undo) the same file this many times; the median run is reported")
     parser.add_argument("--keep", action="store_true", help="keep the imported members (default: undo)")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     options = parser.parse_args()
+    if options.keep and options.repeat > 1:
+        parser.error("--keep imports the file once: a second import of it would find every number registered")
 
     actor, organization = actor_and_organization()
     calibration = calibrate()
@@ -164,51 +216,24 @@ def main() -> None:
         write_roster(path, options.rows, options.seed)
         generated = time.perf_counter() - started
         data = path.read_bytes()
+        print(f"# generated {options.rows:,} rows ({len(data) / 1e6:.1f} MB xlsx) in {generated:.1f} s",
+              file=sys.stderr)
+        runs = []
+        for index in range(options.repeat):
+            runs.append(import_once(actor, organization, data, keep=options.keep))
+            print(f"# run {index + 1}: {describe(runs[-1])}", file=sys.stderr)
 
-        # The search index's tidy-up is queued at the commit and runs after it, in the
-        # background (services_import.member_search_index_tidy): the in-process task backend
-        # would run it inside the commit's timing, so it is held back and timed on its own.
-        tidy_queued = []
-        real_tidy = services_import.member_search_index_tidy
-        services_import.member_search_index_tidy = lambda: tidy_queued.append(True) or 0
-        started = time.perf_counter()
-        cpu_started = time.process_time()
-        batch = services_import.member_import_upload(actor=actor, organization=organization,
-                                                     uploaded_file=SimpleUploadedFile("roster.xlsx", data))
-        uploaded, cpu_uploaded = time.perf_counter(), time.process_time()
-        batch = services_import.member_import_preview(actor=actor, batch=batch, columns=batch.mapping["columns"])
-        previewed, cpu_previewed = time.perf_counter(), time.process_time()
-        batch = services_import.member_import_commit(actor=actor, batch=batch)
-        committed = time.perf_counter()
-        cpu = time.process_time() - cpu_started
-        cpu_phases = (cpu_uploaded - cpu_started, cpu_previewed - cpu_uploaded, cpu_started + cpu - cpu_previewed)
-        services_import.member_search_index_tidy = real_tidy
-        tidy_started = time.perf_counter()
-        if tidy_queued:
-            real_tidy()
-        tidy = time.perf_counter() - tidy_started if tidy_queued else None
-        if batch.state != "done" or batch.imported_rows != options.rows:
-            sys.exit(f"import did not complete: {batch.state} {batch.imported_rows} rows, {batch.message} "
-                     f"{batch.errors[:3]}")
-        undone = None
-        if not options.keep:
-            undo_started, cpu_undo_started = time.perf_counter(), time.process_time()
-            services_import.member_import_undo(actor=actor, batch=batch)
-            undone = time.perf_counter() - undo_started
-            cpu_undo = time.process_time() - cpu_undo_started
-
-    total = committed - started
+    totals = sorted(run["total"] for run in runs)
+    median = sorted(runs, key=lambda run: run["total"])[(len(runs) - 1) // 2]
+    spread = (f"median of {len(runs)} runs ({', '.join(f'{total:.1f}' for total in totals)} s): "
+              if len(runs) > 1 else "")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     vendor = connection.vendor if connection.vendor != "postgresql" else f"postgresql {connection.pg_version // 10000}"
-    print(f"# generated {options.rows:,} rows ({len(data) / 1e6:.1f} MB xlsx) in {generated:.1f} s", file=sys.stderr)
-    line = (f"| import of {options.rows:,} roster rows (xlsx → validated, encrypted, atomic) | {vendor}, "
-            f"{os.cpu_count()} cores, Python {platform.python_version()} | {total:.1f} s end to end "
-            f"(upload {uploaded - started:.1f} s, preview {previewed - uploaded:.1f} s, commit {committed - previewed:.1f} s; "
-            f"{cpu:.1f} s CPU in this process: {cpu_phases[0]:.1f} + {cpu_phases[1]:.1f} + {cpu_phases[2]:.1f})"
-            f"{f'; then, in the background, the name index tidied in {tidy:.1f} s' if tidy is not None else ''}"
-            f"{f'; undo {undone:.1f} s ({cpu_undo:.1f} s CPU)' if undone is not None else ''}; peak RSS {peak_mb:.0f} MB "
-            f"| budget ≤ 15 s, floor ≈ 5.5 s | `benchmarks/bench_import.py --rows {options.rows}` |")
-    print(line)
+    repeat = f" --repeat {options.repeat}" if options.repeat > 1 else ""
+    print(f"| import of {options.rows:,} roster rows (xlsx → validated, encrypted, atomic) | {vendor}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()} | {spread}{describe(median)}; "
+          f"peak RSS {peak_mb:.0f} MB | budget ≤ 15 s, floor ≈ 5.5 s | "
+          f"`benchmarks/bench_import.py --rows {options.rows}{repeat}` |")
     print(f"# {calibration}", file=sys.stderr)
     print(f"# load average while running: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)",
           file=sys.stderr)
