@@ -37,6 +37,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import machine  # noqa: E402 - benchmarks/machine.py, beside this script
 import xlsxwriter  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -234,7 +235,7 @@ def main() -> None:
           f"{os.cpu_count()} cores, Python {platform.python_version()} | {spread}{describe(median)}; "
           f"peak RSS {peak_mb:.0f} MB | budget ≤ 15 s, floor ≈ 5.5 s | "
           f"`benchmarks/bench_import.py --rows {options.rows}{repeat}` |")
-    print(f"# {calibration}", file=sys.stderr)
+    print(f"# {calibration}; {machine.describe()}", file=sys.stderr)
     print(f"# load average while running: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)",
           file=sys.stderr)
 

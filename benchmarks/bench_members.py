@@ -42,6 +42,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import machine  # noqa: E402 - benchmarks/machine.py, beside this script
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -287,7 +288,7 @@ def render(args, rows, build_times, totals) -> str:
         f"--repeat {args.repeat}{' --write docs/benchmarks.md' if args.write else ''}`  ",
         f"Run {timezone.localtime():%Y-%m-%d %H:%M} on {platform.node() or 'host'}: {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {vendor} {version}, load average at the end "
-        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (other work was running on the machine).",
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; {machine.describe()}.",
         "",
     ]
     if build_times:
