@@ -128,29 +128,6 @@ def write_roster(path: Path, rows: int, seed: int) -> None:
     workbook.close()
 
 
-def calibrate() -> str:
-    """This machine against the reference machine's per-row floors (ARCHITECTURE.md: ID validation
-    17 µs, pinyin 15 µs, blind index 1 µs, encryption 1 µs): how much slower it runs right now."""
-    from dangjian.core.id_numbers import validate_id_number
-    from dangjian.core.pinyin import full_pinyin
-
-    numbers = [f"{region}{1950 + i % 50}0{1 + i % 9}1{i % 10}{i % 1000:03d}" for i, region in
-               enumerate(REGIONS * 200)]
-    numbers = [n + ric.calc_check_digit(n + "0") for n in numbers]
-    names = [SURNAMES[i % len(SURNAMES)] + GIVEN_CHARACTERS[i % len(GIVEN_CHARACTERS)] for i in range(len(numbers))]
-    measured = {}
-    for label, floor, work in (("ID validation", 17, lambda: [validate_id_number(n) for n in numbers]),
-                               ("pinyin", 15, lambda: [full_pinyin(n) for n in names]),
-                               ("blind index", 1, lambda: [crypto.blind_index(n) for n in numbers]),
-                               ("encryption", 1, lambda: [crypto.encrypt(n) for n in numbers])):
-        started = time.perf_counter()
-        work()
-        measured[label] = ((time.perf_counter() - started) / len(numbers) * 1e6, floor)
-    detail = ", ".join(f"{label} {value:.0f} µs ({value / floor:.1f}× the floor of {floor} µs)"
-                       for label, (value, floor) in measured.items())
-    return f"this machine now: {detail}"
-
-
 def import_once(actor, organization, data: bytes, *, keep: bool) -> dict:
     """Upload, preview and commit ``data`` as the services do (tasks run in this process), then
     undo it unless ``keep``: the seconds of each step."""
@@ -209,7 +186,6 @@ def main() -> None:
         parser.error("--keep imports the file once: a second import of it would find every number registered")
 
     actor, organization = actor_and_organization()
-    calibration = calibrate()
     with tempfile.TemporaryDirectory() as media, override_settings(
             MEDIA_ROOT=media, TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
         path = Path(media) / "roster.xlsx"
@@ -235,7 +211,7 @@ def main() -> None:
           f"{os.cpu_count()} cores, Python {platform.python_version()} | {spread}{describe(median)}; "
           f"peak RSS {peak_mb:.0f} MB | budget ≤ 15 s, floor ≈ 5.5 s | "
           f"`benchmarks/bench_import.py --rows {options.rows}{repeat}` |")
-    print(f"# {calibration}; {machine.describe()}", file=sys.stderr)
+    print(f"# {machine.floors()}; {machine.describe()}", file=sys.stderr)
     print(f"# load average while running: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)",
           file=sys.stderr)
 
