@@ -469,7 +469,6 @@ def _without_interruption(mapping: dict) -> dict:
 # ---------------------------------------------------------------- undo
 
 
-@transaction.atomic
 def member_import_undo(*, actor, batch: ImportBatch, request=None) -> ImportBatch:
     """Queue the removal of every member a batch created, while none of them has changed since.
 
