@@ -327,7 +327,7 @@ def test_on_postgresql_the_name_index_is_tidied_after_the_import_and_the_names_a
         assert cursor.fetchone()[0] == f"{import_insert.GIN_PENDING_LIST_KB // 1024}MB"
     # the task merged the batch's pending entries; nothing is left for the next one
     assert len(merged) == 1 and merged[0] >= 1
-    assert services_import.member_search_index_tidy() >= 0
+    assert services_import.member_search_index_tidy() == 0  # run again (a retried task): nothing to merge
     assert real_tidy() == 0
 
 
